@@ -1,0 +1,83 @@
+"""The list of exercises, read from each `exercises/*/exercise.toml`.
+
+Exercises are data: adding a folder with an `exercise.toml` adds an exercise to
+the Django project (settings and root urls), to the grader and to `verify`.
+Nothing here imports Django or the learner's code, so a broken exercise can
+never break the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER_PATTERN = re.compile(r"^ex(\d{2})_([a-z0-9_]+)$")
+
+
+class CatalogError(Exception):
+    """An exercise folder or its metadata is malformed (a maintainer's mistake)."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    number: int
+    folder: str
+    title: str
+    chapter: int
+    points: int
+    files: tuple[str, ...]
+    hints: tuple[str, ...]
+    path: Path
+
+    @property
+    def package(self) -> str:
+        """The dotted name Django and pytest import this exercise as."""
+        return f"exercises.{self.folder}"
+
+    @property
+    def readme(self) -> Path:
+        return self.path / "README.md"
+
+
+def load_chapters(root: Path = ROOT) -> dict[int, str]:
+    """Chapter number → title, from `exercises/chapters.toml`."""
+    data = tomllib.loads((root / "exercises" / "chapters.toml").read_text(encoding="utf-8"))
+    return {int(number): title for number, title in data["chapters"].items()}
+
+
+def load_exercises(root: Path = ROOT) -> list[Exercise]:
+    """Every exercise under `root/exercises`, in course order."""
+    exercises = [load_exercise(toml.parent) for toml in (root / "exercises").glob("*/exercise.toml")]
+    return sorted(exercises, key=lambda exercise: exercise.number)
+
+
+def load_exercise(path: Path) -> Exercise:
+    match = FOLDER_PATTERN.match(path.name)
+    if not match:
+        raise CatalogError(f"{path.name}: exercise folders are named exNN_<id>")
+    try:
+        data = tomllib.loads((path / "exercise.toml").read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{path.name}/exercise.toml: {error}") from error
+    missing = {"id", "title", "chapter", "points", "files", "hints"} - data.keys()
+    if missing:
+        raise CatalogError(f"{path.name}/exercise.toml lacks {', '.join(sorted(missing))}")
+    if data["id"] != match.group(2):
+        raise CatalogError(f"{path.name}/exercise.toml: id must be {match.group(2)!r}")
+    if len(data["hints"]) < 2:
+        raise CatalogError(f"{path.name}/exercise.toml: give at least two progressive hints")
+    return Exercise(
+        id=data["id"],
+        number=int(match.group(1)),
+        folder=path.name,
+        title=data["title"],
+        chapter=int(data["chapter"]),
+        points=int(data["points"]),
+        files=tuple(data["files"]),
+        hints=tuple(data["hints"]),
+        path=path,
+    )

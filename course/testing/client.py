@@ -1,0 +1,87 @@
+"""The client exercise tests use to call the learner's view.
+
+It is Django's `AsyncClient` (the view runs on the test's own event loop, so
+probes see its real behaviour) plus one job: when a request goes wrong for a
+reason the course teaches, fail the test with that reason in plain words and
+the learner's line, instead of a traceback through Django and the harness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+import respx
+from django.core.exceptions import SynchronousOnlyOperation
+from django.http import HttpResponse
+from django.test import AsyncClient
+
+from course.testing.awaits import UnawaitedProbe
+from course.testing.blocking import BlockingGuard
+from course.testing.locate import in_traceback
+from course.testing.network import RealNetworkError
+
+
+class ExerciseClient:
+    """Calls the exercise's views; ask the `client` fixture for one."""
+
+    def __init__(self, folder: Path, guard: BlockingGuard, unawaited: UnawaitedProbe) -> None:
+        self.folder = folder
+        self.guard = guard
+        self.unawaited = unawaited
+        self._client = AsyncClient()
+
+    async def get(self, path: str, **kwargs: Any) -> HttpResponse:
+        return await self.request("get", path, **kwargs)
+
+    async def post(self, path: str, data: Any = None, **kwargs: Any) -> HttpResponse:
+        return await self.request("post", path, data=data, **kwargs)
+
+    async def concurrently(self, count: int, path: str, **kwargs: Any) -> list[HttpResponse]:
+        """Send `count` GET requests to `path` at once and return their responses."""
+        return list(await asyncio.gather(*(self.get(path, **kwargs) for _ in range(count))))
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
+        try:
+            response = await getattr(self._client, method)(path, **kwargs)
+        except Exception as error:
+            # The traceback keeps the view's locals (and any never-awaited
+            # coroutine in them) alive; clear it so the probe can see them.
+            reason = self._explain(error)
+            traceback.clear_frames(error.__traceback__)
+            self._fail_for_lesson_mistakes()
+            if reason:
+                pytest.fail(reason, pytrace=False)
+            raise
+        self._fail_for_lesson_mistakes()
+        return response
+
+    def _fail_for_lesson_mistakes(self) -> None:
+        """Fail on a blocking call or a missing await, even if the view hid it."""
+        blocking = self.guard.take()
+        if blocking:
+            pytest.fail(blocking[0].describe(), pytrace=False)
+        unawaited = self.unawaited.take()
+        if unawaited:
+            pytest.fail(unawaited[0].describe(), pytrace=False)
+
+    def _explain(self, error: Exception) -> str | None:
+        """A plain-words reason for errors that are the lesson's mistake, else None."""
+        location = in_traceback(error.__traceback__, self.folder)
+        where = f" at {location}" if location else ""
+        if isinstance(error, SynchronousOnlyOperation):
+            return (
+                f"the view used the database synchronously on the event loop{where} — "
+                "use the async ORM methods (`aget`, `acount`, `async for`…)"
+            )
+        if isinstance(error, RealNetworkError):
+            return f"{error}{where}"
+        if isinstance(error, respx.models.AllMockedAssertionError):
+            return (
+                f"the view called an URL the test does not serve{where}: {error} — "
+                "use the URL the exercise gives"
+            )
+        return None

@@ -1,0 +1,209 @@
+"""A fake slow third-party API, built on respx.
+
+An exercise's view talks to "the weather API" over httpx. The test registers
+each endpoint the view needs, with a payload and a latency, and afterwards asks
+what happened: how many calls, how many were in flight at once, whether they
+came through a sync or an async client.
+
+Concurrency is judged by a rendezvous, not by a stopwatch: with
+`hold_until_in_flight(5)` each call waits until five calls are in flight at
+once. A view that runs its calls concurrently fills the rendezvous at once; a
+view that waits for each call before starting the next never does, and after a
+short timeout the rendezvous gives up (once, for every later call too) and the
+test reports the peak it saw. Tests run on a fake loop clock (looptime), so an
+unfilled rendezvous costs no real time unless a worker thread is busy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+DEFAULT_LATENCY = 0.05
+RENDEZVOUS_TIMEOUT = 1.0
+
+
+def _through_async_client() -> bool:
+    """True when respx resolves this call for an `httpx.AsyncClient`.
+
+    respx calls side effects from its sync resolver for `httpx.Client` and from
+    `aresolve` for `httpx.AsyncClient`; the stack is the only place that says
+    which, so we look a few frames up.
+    """
+    frame = sys._getframe(2)
+    for _ in range(8):
+        if frame is None:
+            break
+        if frame.f_code.co_name == "aresolve":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_event_loop_thread() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@dataclass
+class Endpoint:
+    """One mocked URL, and the record of the calls it received."""
+
+    upstream: FakeUpstream
+    method: str
+    url: str
+    json: Any
+    status: int
+    latency: float | None
+    calls: int = 0
+    async_calls: int = 0
+    sync_calls: int = 0
+    sync_calls_on_event_loop: int = 0
+    cancelled: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+
+    def __call__(self, request: httpx.Request) -> Any:
+        self.calls += 1
+        if _through_async_client():
+            self.async_calls += 1
+            return self._answer_async()
+        self.sync_calls += 1
+        if _on_event_loop_thread():
+            # A sync client on the loop thread: answer at once, the blocking
+            # guard or the test reports it. Waiting here would stall the loop.
+            self.sync_calls_on_event_loop += 1
+            return self._response()
+        return self._answer_sync()
+
+    def _response(self) -> httpx.Response:
+        return httpx.Response(self.status, json=self.json)
+
+    async def _answer_async(self) -> httpx.Response:
+        self.upstream._enter(self)
+        try:
+            await self.upstream._meet_async()
+            if self.latency is None:
+                await asyncio.Future()  # an upstream that never answers
+            await asyncio.sleep(self.latency)
+            return self._response()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        finally:
+            self.upstream._leave(self)
+
+    def _answer_sync(self) -> httpx.Response:
+        import time  # a real wait, on a worker thread: that is what a sync client does
+
+        self.upstream._enter(self)
+        try:
+            self.upstream._meet_sync()
+            time.sleep(self.latency if self.latency is not None else RENDEZVOUS_TIMEOUT)
+            return self._response()
+        finally:
+            self.upstream._leave(self)
+
+
+@dataclass
+class FakeUpstream:
+    """The fake API an exercise's view calls. Ask the `upstream` fixture for one."""
+
+    router: respx.MockRouter
+    endpoints: list[Endpoint] = field(default_factory=list)
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    rendezvous: int | None = None
+    rendezvous_timeout: float = RENDEZVOUS_TIMEOUT
+    _rendezvous_over: bool = False
+    _arrivals: asyncio.Condition | None = None
+    _sync_arrivals: threading.Condition = field(default_factory=threading.Condition)
+
+    def endpoint(
+        self,
+        url: str,
+        *,
+        json: Any = None,
+        status: int = 200,
+        latency: float | None = DEFAULT_LATENCY,
+        method: str = "GET",
+    ) -> Endpoint:
+        """Serve `url` with `json` after `latency` seconds (`None`: never answer)."""
+        endpoint = Endpoint(self, method, url, json, status, latency)
+        self.router.route(method=method, url=url).mock(side_effect=endpoint)
+        self.endpoints.append(endpoint)
+        return endpoint
+
+    def hold_until_in_flight(self, count: int, timeout: float = RENDEZVOUS_TIMEOUT) -> None:
+        """Make every call wait until `count` calls are in flight at once."""
+        self.rendezvous = count
+        self.rendezvous_timeout = timeout
+
+    @property
+    def calls(self) -> int:
+        return sum(endpoint.calls for endpoint in self.endpoints)
+
+    def assert_in_flight_at_once(self, count: int, reason: str) -> None:
+        """Fail unless `count` calls were in flight together; `reason` says what that means."""
+        if self.calls < count:
+            pytest.fail(
+                f"the upstream API received {self.calls} of the {count} calls the test expected "
+                "— each request must call it once",
+                pytrace=False,
+            )
+        if self.peak_in_flight < count:
+            pytest.fail(
+                f"only {self.peak_in_flight} of {count} upstream calls "
+                f"{'was' if self.peak_in_flight == 1 else 'were'} in flight at once — {reason}",
+                pytrace=False,
+            )
+
+    # Bookkeeping, called by endpoints. Counters change on the loop thread
+    # (async calls) or under the condition's lock (sync calls).
+
+    def _enter(self, endpoint: Endpoint) -> None:
+        self.in_flight += 1
+        endpoint.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        endpoint.peak_in_flight = max(endpoint.peak_in_flight, endpoint.in_flight)
+        if self.rendezvous is not None and self.in_flight >= self.rendezvous:
+            self._rendezvous_over = True
+
+    def _leave(self, endpoint: Endpoint) -> None:
+        self.in_flight -= 1
+        endpoint.in_flight -= 1
+
+    async def _meet_async(self) -> None:
+        if self.rendezvous is None:
+            return
+        if self._arrivals is None:
+            self._arrivals = asyncio.Condition()
+        async with self._arrivals:
+            self._arrivals.notify_all()
+            try:
+                async with asyncio.timeout(self.rendezvous_timeout):
+                    await self._arrivals.wait_for(lambda: self._rendezvous_over)
+            except TimeoutError:
+                self._rendezvous_over = True  # give up once, for every later call too
+                self._arrivals.notify_all()
+
+    def _meet_sync(self) -> None:
+        if self.rendezvous is None:
+            return
+        with self._sync_arrivals:
+            self._sync_arrivals.notify_all()
+            if not self._sync_arrivals.wait_for(
+                lambda: self._rendezvous_over, timeout=self.rendezvous_timeout
+            ):
+                self._rendezvous_over = True
+                self._sync_arrivals.notify_all()

@@ -1,0 +1,18 @@
+"""The weather API the chapter-1 exercises talk to.
+
+It is a real httpx client; in tests, respx answers in place of the remote
+host (nothing leaves the machine). Learners read this file, they do not edit it.
+"""
+
+import httpx
+
+API = "https://weather.example"
+FORECAST_URL = f"{API}/forecast"
+
+
+async def fetch_forecast() -> dict:
+    """Ask the weather API for today's forecast. Slow: it goes over the network."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(FORECAST_URL)
+        response.raise_for_status()
+        return response.json()
