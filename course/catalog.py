@@ -51,7 +51,9 @@ def load_chapters(root: Path = ROOT) -> dict[int, str]:
 
 def load_exercises(root: Path = ROOT) -> list[Exercise]:
     """Every exercise under `root/exercises`, in course order."""
-    exercises = [load_exercise(toml.parent) for toml in (root / "exercises").glob("*/exercise.toml")]
+    exercises = [
+        load_exercise(toml.parent) for toml in (root / "exercises").glob("*/exercise.toml")
+    ]
     return sorted(exercises, key=lambda exercise: exercise.number)
 
 

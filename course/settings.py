@@ -7,7 +7,7 @@ their `exercise.toml`, so adding an exercise never means editing this file.
 from course.catalog import ROOT, load_exercises
 
 BASE_DIR = ROOT
-SECRET_KEY = "awaitlings-is-a-local-course-not-a-production-site"  # noqa: S105
+SECRET_KEY = "awaitlings-is-a-local-course-not-a-production-site"
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 

@@ -14,10 +14,9 @@ import sys
 import warnings
 from collections.abc import Coroutine
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from course.testing.locate import Location, innermost
+from course.testing.locate import LearnerCode, Location
 
 ORIGIN_DEPTH = 32
 
@@ -36,10 +35,10 @@ class UnawaitedCoroutine:
 
 
 class UnawaitedProbe:
-    """Records never-awaited coroutines created by `folder`'s code."""
+    """Records never-awaited coroutines created by the learner's code."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, code: LearnerCode) -> None:
+        self.code = code
         self.found: list[UnawaitedCoroutine] = []
 
     def __enter__(self) -> UnawaitedProbe:
@@ -56,7 +55,7 @@ class UnawaitedProbe:
 
     def _record(self, coro: Coroutine[Any, Any, Any]) -> None:
         origin = getattr(coro, "cr_origin", None) or ()
-        location = innermost(reversed(origin), self.folder)
+        location = self.code.innermost(reversed(origin))
         if location is None:
             self._original_hook(coro)  # not the learner's: let Python warn as usual
             return

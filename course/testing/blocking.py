@@ -13,15 +13,15 @@ broad `except` is still caught.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
 
 import blockbuster
 from blockbuster import BlockBuster, BlockBusterFunction, BlockingError
 
-from course.testing.locate import Location, in_stack
+from course.testing.locate import LearnerCode, Location
 
 SYNC_CLIENT_CALLS = ("httpx.Client.send", "requests.Session.send")
 
@@ -51,10 +51,11 @@ class BlockingCall:
 
 
 class BlockingGuard:
-    """Raises and records `BlockingError` for blocking calls made by `folder`'s code."""
+    """Raises and records `BlockingError` for blocking calls made by the exercise's code."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, code: LearnerCode) -> None:
+        self.code = code
+        folder = code.folder
         self.calls: list[BlockingCall] = []
         # blockbuster matches frames by path prefix: scan the exercise folder,
         # but not its tests, which sit on the stack of every request they make.
@@ -62,12 +63,10 @@ class BlockingGuard:
         excluded = [SimpleNamespace(__path__=[str(folder / "test_")])]
         self._buster = BlockBuster(scanned, excluded_modules=excluded)
         for name in SYNC_CLIENT_CALLS:
-            try:
+            with contextlib.suppress(ImportError):  # requests is optional
                 self._buster.functions[name] = BlockBusterFunction(
                     None, name, scanned_modules=scanned, excluded_modules=excluded
                 )
-            except ImportError:  # requests is optional
-                pass
 
     def __enter__(self) -> BlockingGuard:
         guard = self
@@ -75,7 +74,7 @@ class BlockingGuard:
         class RecordedBlockingError(BlockingError):
             def __init__(self, func: str) -> None:
                 super().__init__(func)
-                guard.calls.append(BlockingCall(func, in_stack(sys._getframe(1), guard.folder)))
+                guard.calls.append(BlockingCall(func, guard.code.in_stack(sys._getframe(1))))
 
         self._original_error = blockbuster.blockbuster.BlockingError
         blockbuster.blockbuster.BlockingError = RecordedBlockingError

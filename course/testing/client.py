@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +20,13 @@ from django.test import AsyncClient
 
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
-from course.testing.locate import in_traceback
 from course.testing.network import RealNetworkError
 
 
 class ExerciseClient:
     """Calls the exercise's views; ask the `client` fixture for one."""
 
-    def __init__(self, folder: Path, guard: BlockingGuard, unawaited: UnawaitedProbe) -> None:
-        self.folder = folder
+    def __init__(self, guard: BlockingGuard, unawaited: UnawaitedProbe) -> None:
         self.guard = guard
         self.unawaited = unawaited
         self._client = AsyncClient()
@@ -48,16 +45,20 @@ class ExerciseClient:
         try:
             response = await getattr(self._client, method)(path, **kwargs)
         except Exception as error:
-            # The traceback keeps the view's locals (and any never-awaited
-            # coroutine in them) alive; clear it so the probe can see them.
-            reason = self._explain(error)
-            traceback.clear_frames(error.__traceback__)
+            failure = error
+        else:
             self._fail_for_lesson_mistakes()
-            if reason:
-                pytest.fail(reason, pytrace=False)
-            raise
+            return response
+        # Outside the `except` block, so the learner reads our reason first,
+        # not Django's exception "during handling of which" ours occurred.
+        reason = self._explain(failure)
+        # The traceback keeps the view's locals (and any never-awaited
+        # coroutine in them) alive; clear it so the probe can see them.
+        traceback.clear_frames(failure.__traceback__)
         self._fail_for_lesson_mistakes()
-        return response
+        if reason:
+            pytest.fail(reason, pytrace=False)
+        raise failure
 
     def _fail_for_lesson_mistakes(self) -> None:
         """Fail on a blocking call or a missing await, even if the view hid it."""
@@ -70,7 +71,7 @@ class ExerciseClient:
 
     def _explain(self, error: Exception) -> str | None:
         """A plain-words reason for errors that are the lesson's mistake, else None."""
-        location = in_traceback(error.__traceback__, self.folder)
+        location = self.guard.code.in_traceback(error.__traceback__)
         where = f" at {location}" if location else ""
         if isinstance(error, SynchronousOnlyOperation):
             return (

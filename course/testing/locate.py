@@ -1,8 +1,9 @@
 """Find the learner's line in a stack, so every message can point at it.
 
-A probe sees the whole stack: pytest, Django, httpx, the harness. The learner
-only cares about their own file, so messages name the innermost frame that
-lies in the exercise's folder and is not one of its tests.
+A probe sees the whole stack: pytest, Django, httpx, the harness, the
+exercise's given helpers. The learner only cares about the files they edit, so
+messages name the innermost frame in one of those (the `files` of the
+exercise's `exercise.toml`).
 """
 
 from __future__ import annotations
@@ -23,37 +24,37 @@ class Location:
     function: str
 
     def __str__(self) -> str:
-        try:
-            shown = self.path.relative_to(ROOT)
-        except ValueError:
-            shown = self.path
+        shown = self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path
         return f"{shown.as_posix()}:{self.line}"
 
 
-def is_learner_file(filename: str, folder: Path) -> bool:
-    """True for the exercise's own code, false for its tests and everything else."""
-    path = Path(filename)
-    return path.is_relative_to(folder) and not path.name.startswith(("test_", "conftest"))
+@dataclass(frozen=True)
+class LearnerCode:
+    """An exercise's folder and the files in it that the learner edits."""
 
+    folder: Path
+    files: frozenset[Path]
 
-def innermost(entries: Iterable[tuple[str, int, str]], folder: Path) -> Location | None:
-    """The last (innermost) `(filename, line, function)` entry in the learner's files."""
-    found = None
-    for filename, line, function in entries:
-        if is_learner_file(filename, folder):
-            found = Location(Path(filename), line, function)
-    return found
+    def owns(self, filename: str) -> bool:
+        return Path(filename) in self.files
 
+    def innermost(self, entries: Iterable[tuple[str, int, str]]) -> Location | None:
+        """The last (innermost) of `(filename, line, function)` entries in a learner's file."""
+        found = None
+        for filename, line, function in entries:
+            if self.owns(filename):
+                found = Location(Path(filename), line, function)
+        return found
 
-def in_traceback(tb: TracebackType | None, folder: Path) -> Location | None:
-    return innermost(
-        ((frame.f_code.co_filename, line, frame.f_code.co_name) for frame, line in traceback.walk_tb(tb)),
-        folder,
-    )
+    def in_traceback(self, tb: TracebackType | None) -> Location | None:
+        return self.innermost(
+            (frame.f_code.co_filename, line, frame.f_code.co_name)
+            for frame, line in traceback.walk_tb(tb)
+        )
 
-
-def in_stack(frame: FrameType | None, folder: Path) -> Location | None:
-    entries = [
-        (f.f_code.co_filename, line, f.f_code.co_name) for f, line in traceback.walk_stack(frame)
-    ]
-    return innermost(reversed(entries), folder)
+    def in_stack(self, frame: FrameType | None) -> Location | None:
+        entries = [
+            (f.f_code.co_filename, line, f.f_code.co_name)
+            for f, line in traceback.walk_stack(frame)
+        ]
+        return self.innermost(reversed(entries))

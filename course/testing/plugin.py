@@ -16,6 +16,7 @@ are documented on their fixtures.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -26,13 +27,15 @@ import respx
 from django.conf import settings
 from django.urls import clear_url_caches, set_urlconf
 
+from course.catalog import Exercise, load_exercise
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
 from course.testing.client import ExerciseClient
-from course.testing.locate import Location
+from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
 from course.testing.threads import ThreadProbe
 from course.testing.upstream import FakeUpstream
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Fake loop time for every async test: deadlines, sleeps and an unfilled
@@ -42,30 +45,51 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if function is not None and inspect.iscoroutinefunction(function):
             item.add_marker(pytest.mark.looptime)
 
+
 @pytest.fixture(autouse=True)
 def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
     block_real_network(monkeypatch)
 
+
+@pytest.fixture(autouse=True)
+def _quiet_request_log() -> Iterator[None]:
+    # The client reports a failing view in plain words; Django's own
+    # "Internal Server Error" log would repeat it as a traceback first.
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(level)
+
+
 @pytest.fixture
-def exercise_folder(request: pytest.FixtureRequest) -> Path:
-    """The folder of the exercise under test: the learner's code lives there."""
+def exercise(request: pytest.FixtureRequest) -> Exercise:
+    """The exercise under test, found from the test file's folder."""
     for folder in Path(request.path).parents:
         if (folder / "exercise.toml").is_file():
-            return folder
+            return load_exercise(folder)
     raise pytest.UsageError(f"{request.path} is not inside an exercise folder")
 
-@pytest.fixture
-def exercise_urls(exercise_folder: Path) -> str:
-    """The exercise's own urlconf: its tests never depend on another exercise."""
-    return f"exercises.{exercise_folder.name}.urls"
 
 @pytest.fixture
-def exercise_urlconf(exercise_urls: str, exercise_folder: Path) -> Iterator[str]:
+def learner_code(exercise: Exercise) -> LearnerCode:
+    """The files the learner edits: messages point at lines in them."""
+    return LearnerCode(exercise.path, frozenset(exercise.path / name for name in exercise.files))
+
+
+@pytest.fixture
+def exercise_urls(exercise: Exercise) -> str:
+    """The exercise's own urlconf: its tests never depend on another exercise."""
+    return f"{exercise.package}.urls"
+
+
+@pytest.fixture
+def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
     """Route requests through the exercise's urls; fail plainly if its code does not import."""
     try:
         import_module(exercise_urls)
     except Exception as error:
-        pytest.fail(_import_failure(error, exercise_folder), pytrace=False)
+        pytest.fail(_import_failure(error), pytrace=False)
     original = settings.ROOT_URLCONF
     settings.ROOT_URLCONF = exercise_urls
     clear_url_caches()
@@ -75,30 +99,35 @@ def exercise_urlconf(exercise_urls: str, exercise_folder: Path) -> Iterator[str]
     clear_url_caches()
     set_urlconf(None)
 
-def _import_failure(error: Exception, folder: Path) -> str:
+
+def _import_failure(error: Exception) -> str:
     if isinstance(error, SyntaxError) and error.filename:
         where = Location(Path(error.filename), error.lineno or 0, "")
         return f"{where} has a syntax error: {error.msg} — fix it and run again"
     return f"the exercise's code could not be imported: {type(error).__name__}: {error}"
 
-@pytest.fixture
-def blocking_guard(exercise_folder: Path) -> Iterator[BlockingGuard]:
-    """Blocking calls made by the exercise's code on the event loop raise and are recorded."""
-    with BlockingGuard(exercise_folder) as guard:
-        yield guard
 
 @pytest.fixture
-def unawaited(exercise_folder: Path) -> Iterator[UnawaitedProbe]:
-    """Coroutines the exercise's code created and never awaited."""
-    with UnawaitedProbe(exercise_folder) as probe:
+def blocking_guard(learner_code: LearnerCode) -> Iterator[BlockingGuard]:
+    """Blocking calls made by the exercise's code on the event loop raise and are recorded."""
+    with BlockingGuard(learner_code) as guard:
+        yield guard
+
+
+@pytest.fixture
+def unawaited(learner_code: LearnerCode) -> Iterator[UnawaitedProbe]:
+    """Coroutines the learner's code created and never awaited."""
+    with UnawaitedProbe(learner_code) as probe:
         yield probe
+
 
 @pytest.fixture
 def client(
     exercise_urlconf: str, blocking_guard: BlockingGuard, unawaited: UnawaitedProbe
 ) -> ExerciseClient:
     """Django's AsyncClient on the exercise's urls, failing with the lesson's reason."""
-    return ExerciseClient(blocking_guard.folder, blocking_guard, unawaited)
+    return ExerciseClient(blocking_guard, unawaited)
+
 
 @pytest.fixture
 def upstream() -> Iterator[FakeUpstream]:
@@ -106,14 +135,14 @@ def upstream() -> Iterator[FakeUpstream]:
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
         yield FakeUpstream(router)
 
+
 @pytest.fixture
 def thread_probe(
-    exercise_folder: Path, monkeypatch: pytest.MonkeyPatch
+    learner_code: LearnerCode, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[Any, str], ThreadProbe]:
     """`thread_probe(hashlib, "pbkdf2_hmac")` records the thread of every call to it."""
 
     def probe(owner: Any, name: str) -> ThreadProbe:
-        return ThreadProbe(owner, name, exercise_folder, monkeypatch)
+        return ThreadProbe(owner, name, learner_code, monkeypatch)
 
     return probe
-

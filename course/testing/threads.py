@@ -14,12 +14,11 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from course.testing.locate import Location, in_stack
+from course.testing.locate import LearnerCode, Location
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,10 @@ def running_loop_here() -> bool:
 class ThreadProbe:
     """Wraps `owner.name` for the test and records the thread of every call."""
 
-    def __init__(self, owner: Any, name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, owner: Any, name: str, code: LearnerCode, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         self.label = f"{getattr(owner, '__name__', owner)}.{name}"
-        self.folder = folder
         self.records: list[ThreadRecord] = []
         original: Callable[..., Any] = getattr(owner, name)
 
@@ -52,7 +52,7 @@ class ThreadProbe:
                 ThreadRecord(
                     threading.current_thread().name,
                     running_loop_here(),
-                    in_stack(sys._getframe(1), folder),
+                    code.in_stack(sys._getframe(1)),
                 )
             )
             return original(*args, **kwargs)
@@ -61,7 +61,9 @@ class ThreadProbe:
 
     def assert_called(self) -> None:
         if not self.records:
-            pytest.fail(f"{self.label}() was never called — the view skipped the work", pytrace=False)
+            pytest.fail(
+                f"{self.label}() was never called — the view skipped the work", pytrace=False
+            )
 
     def assert_off_event_loop(self, advice: str) -> None:
         """Fail, naming the learner's line, if any call ran on the event loop thread."""
