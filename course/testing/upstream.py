@@ -27,7 +27,7 @@ import pytest
 import respx
 
 DEFAULT_LATENCY = 0.05
-RENDEZVOUS_TIMEOUT = 1.0
+RENDEZVOUS_TIMEOUT = 0.5
 
 
 def _through_async_client() -> bool:

@@ -1,0 +1,1 @@
+"""`python grader`: runs the exercises and tells the learner where they stand."""

@@ -1,0 +1,95 @@
+"""Show results: for the learner on a terminal, for machines as JSON.
+
+The JSON document is a contract that CI scripts and learning platforms read;
+its shape is documented in the README and changes only with a new `version`.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from grader.results import ExerciseResult, total_score
+
+JSON_VERSION = 1
+SYMBOLS = {
+    "passed": ("✓", "green"),
+    "failed": ("✗", "red"),
+    "error": ("!", "red"),
+    "timeout": ("⏱", "yellow"),
+    "tampered": ("⚠", "magenta"),
+}
+
+
+def as_json(results: list[ExerciseResult]) -> str:
+    score, max_score = total_score(results)
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "score": score,
+        "max_score": max_score,
+        "exercises": [
+            {
+                "id": r.exercise.id,
+                "title": r.exercise.title,
+                "chapter": r.exercise.chapter,
+                "points": r.exercise.points,
+                "score": r.score,
+                "status": r.status,
+                "message": r.message,
+                "tests": [
+                    {"name": t.name, "status": t.status, "message": t.message} for t in r.tests
+                ],
+            }
+            for r in results
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def show_progress(
+    console: Console, results: list[ExerciseResult], chapters: dict[int, str]
+) -> None:
+    """Progress by chapter, each exercise's state, and what to do next."""
+    console.print("[bold]awaitlings[/] — async Django, one failing test at a time\n")
+    for chapter, group in groupby(results, key=lambda r: r.exercise.chapter):
+        members = list(group)
+        done = sum(r.status == "passed" for r in members)
+        score, max_score = total_score(members)
+        title = chapters.get(chapter, "")
+        console.print(
+            f"[bold]Chapter {chapter} · {escape(title)}[/]  "
+            f"{done}/{len(members)} done · {score}/{max_score} points"
+        )
+        for r in members:
+            symbol, colour = SYMBOLS[r.status]
+            console.print(
+                f"  [{colour}]{symbol}[/] {r.exercise.number:02d} {r.exercise.id:<24} "
+                f"[dim]{escape(r.exercise.title)}[/]  [{colour}]{r.status}[/]"
+            )
+    score, max_score = total_score(results)
+    done = sum(r.status == "passed" for r in results)
+    console.print(f"\n[bold]{done}/{len(results)} exercises done · {score}/{max_score} points[/]")
+    show_next(console, results)
+
+
+def show_next(console: Console, results: list[ExerciseResult]) -> None:
+    pending = [r for r in results if r.status != "passed"]
+    if not pending:
+        console.print("\n[green bold]Every exercise passes. Well done![/]")
+        return
+    current = pending[0]
+    exercise = current.exercise
+    console.print(
+        f"\n[bold]Next: {exercise.number:02d} {exercise.id}[/] — {escape(exercise.title)}"
+    )
+    console.print(f"  Why it fails: {escape(current.message)}")
+    console.print(f"  Read:         {exercise.readme.relative_to(exercise.path.parent.parent)}")
+    console.print(
+        f"  Edit:         {', '.join(f'exercises/{exercise.folder}/{f}' for f in exercise.files)}"
+    )
+    console.print(f"  First hint:   {escape(exercise.hints[0])}")
+    console.print(f"  Run it alone: pytest exercises/{exercise.folder}")

@@ -1,0 +1,66 @@
+"""`python grader verify`: the maintainer's check of the whole course.
+
+Every exercise must fail as shipped *by failing tests* (not by an import or
+collection error, not by a timeout) and pass with its solution laid over it;
+`solutions/<exercise>/` must hold exactly the files the learner edits. Both
+runs happen in temporary copies, side by side on the machine's cores.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from course.catalog import Exercise, load_exercises
+from grader.results import ExerciseResult
+from grader.run import grade
+from grader.workspace import copy_course, overlay
+
+
+def layout_problems(root: Path, exercises: list[Exercise]) -> list[str]:
+    problems = []
+    for exercise in exercises:
+        solution = root / "solutions" / exercise.folder
+        shipped = {p.relative_to(solution).as_posix() for p in solution.rglob("*") if p.is_file()}
+        shipped = {name for name in shipped if "__pycache__" not in name}
+        if shipped != set(exercise.files):
+            problems.append(
+                f"{exercise.folder}: solutions/{exercise.folder}/ holds {sorted(shipped)}, "
+                f"but exercise.toml says the learner edits {list(exercise.files)}"
+            )
+        for name in ("README.md", *exercise.files):
+            if not (exercise.path / name).is_file():
+                problems.append(f"{exercise.folder}: {name} is missing")
+    return problems
+
+
+def verify(
+    root: Path, budget: float
+) -> tuple[list[str], list[ExerciseResult], list[ExerciseResult]]:
+    """Problems found (empty when the course is sound), with both runs' results."""
+    exercises = load_exercises(root)
+    problems = layout_problems(root, exercises)
+    with tempfile.TemporaryDirectory(prefix="awaitlings-verify-") as scratch:
+        shipped = copy_course(root, Path(scratch) / "shipped")
+        solved = copy_course(root, Path(scratch) / "solved")
+        for exercise in exercises:
+            if (root / "solutions" / exercise.folder).is_dir():
+                overlay(solved, exercise.folder, root / "solutions" / exercise.folder)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            shipped_run = pool.submit(grade, shipped, load_exercises(shipped), budget=budget)
+            solved_run = pool.submit(grade, solved, load_exercises(solved), budget=budget)
+            as_shipped, with_solutions = shipped_run.result(), solved_run.result()
+    for result in as_shipped:
+        if result.status != "failed":
+            problems.append(
+                f"{result.exercise.folder}: as shipped it should fail by failing tests, "
+                f"but it is {result.status}: {result.message or 'every test passed'}"
+            )
+    for result in with_solutions:
+        if result.status != "passed":
+            problems.append(
+                f"{result.exercise.folder}: with its solution it should pass, "
+                f"but it is {result.status}: {result.message}"
+            )
+    return problems, as_shipped, with_solutions
