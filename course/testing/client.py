@@ -20,7 +20,7 @@ from django.test import AsyncClient
 
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
-from course.testing.network import RealNetworkError
+from course.testing.network import find_refusal
 
 
 class ExerciseClient:
@@ -78,8 +78,8 @@ class ExerciseClient:
                 f"the view used the database synchronously on the event loop{where} — "
                 "use the async ORM methods (`aget`, `acount`, `async for`…)"
             )
-        if isinstance(error, RealNetworkError):
-            return f"{error}{where}"
+        if refusal := find_refusal(error):
+            return f"{refusal}{where}"
         if isinstance(error, respx.models.AllMockedAssertionError):
             return (
                 f"the view called an URL the test does not serve{where}: {error} — "

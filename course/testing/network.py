@@ -19,6 +19,15 @@ class RealNetworkError(ConnectionError):
     """Raised instead of reaching a non-local host."""
 
 
+def find_refusal(error: BaseException | None) -> RealNetworkError | None:
+    """The `RealNetworkError` behind `error`, which clients such as httpx wrap in their own."""
+    while error is not None:
+        if isinstance(error, RealNetworkError):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
 def _host_of(address: Any) -> str | None:
     if isinstance(address, tuple) and address:
         return str(address[0])
@@ -39,8 +48,9 @@ def block_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
     real_connect_ex = socket.socket.connect_ex
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and str(host) not in LOCAL_HOSTS:
-            raise _refuse(str(host))
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and str(name) not in LOCAL_HOSTS:
+            raise _refuse(str(name))
         return real_getaddrinfo(host, *args, **kwargs)
 
     def connect(sock: socket.socket, address: Any) -> None:

@@ -86,10 +86,7 @@ def exercise_urls(exercise: Exercise) -> str:
 @pytest.fixture
 def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
     """Route requests through the exercise's urls; fail plainly if its code does not import."""
-    try:
-        import_module(exercise_urls)
-    except Exception as error:
-        pytest.fail(_import_failure(error), pytrace=False)
+    import_learner_module(exercise_urls)
     original = settings.ROOT_URLCONF
     settings.ROOT_URLCONF = exercise_urls
     clear_url_caches()
@@ -100,11 +97,18 @@ def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
     set_urlconf(None)
 
 
-def _import_failure(error: Exception) -> str:
-    if isinstance(error, SyntaxError) and error.filename:
-        where = Location(Path(error.filename), error.lineno or 0, "")
-        return f"{where} has a syntax error: {error.msg} — fix it and run again"
-    return f"the exercise's code could not be imported: {type(error).__name__}: {error}"
+def import_learner_module(name: str) -> None:
+    """Import `name`, failing the test with the learner's file and line if it cannot."""
+    try:
+        import_module(name)
+    except SyntaxError as error:
+        where = Location(Path(error.filename or name), error.lineno or 0, "")
+        pytest.fail(
+            f"{where} has a syntax error: {error.msg} — fix it and run again", pytrace=False
+        )
+    except Exception as error:
+        message = f"the exercise's code could not be imported: {type(error).__name__}: {error}"
+        pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture

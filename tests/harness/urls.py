@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+NAMES = [
+    "sleeps_blocking",
+    "hides_blocking",
+    "sleeps_async",
+    "sync_sleeps",
+    "sync_client_on_loop",
+    "sync_client_in_thread",
+    "one_after_another",
+    "all_at_once",
+    "forgets_await",
+    "awaits",
+    "hashes_on_loop",
+    "hashes_in_thread",
+    "calls_unmocked",
+    "calls_real_network",
+]
+
+urlpatterns = [path(f"{name}/", getattr(views, name)) for name in NAMES]
