@@ -184,22 +184,22 @@ async def test_real_network_is_refused_at_once(client):
 # Exercise code that does not import
 
 
-def learner_package(tmp_path, monkeypatch, source: str) -> str:
-    package = tmp_path / "brokenexercise"
+def learner_package(tmp_path, monkeypatch, name: str, source: str) -> str:
+    package = tmp_path / name
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "urls.py").write_text(source)
     monkeypatch.syspath_prepend(tmp_path)
-    return "brokenexercise.urls"
+    return f"{name}.urls"
 
 
 def test_a_syntax_error_is_reported_with_its_line(tmp_path, monkeypatch):
-    module = learner_package(tmp_path, monkeypatch, "urlpatterns = []\ndef view(:\n")
-    with failure("brokenexercise/urls.py:2 has a syntax error"):
+    module = learner_package(tmp_path, monkeypatch, "badsyntax", "urlpatterns = []\ndef view(:\n")
+    with failure("badsyntax/urls.py:2 has a syntax error"):
         import_learner_module(module)
 
 
 def test_a_failing_import_is_reported_plainly(tmp_path, monkeypatch):
-    module = learner_package(tmp_path, monkeypatch, "from .views import nothing\n")
+    module = learner_package(tmp_path, monkeypatch, "badimport", "from .views import nothing\n")
     with failure("the exercise's code could not be imported: ModuleNotFoundError"):
         import_learner_module(module)
