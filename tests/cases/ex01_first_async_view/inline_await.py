@@ -1,0 +1,7 @@
+from django.http import JsonResponse
+
+from course.weather import fetch_forecast
+
+
+async def forecast(request):
+    return JsonResponse(await fetch_forecast())

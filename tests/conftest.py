@@ -1,0 +1,54 @@
+"""Helpers for the project's own tests: copies of the course to grade."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course.catalog import ROOT
+from grader.workspace import copy_course, overlay
+
+
+class Course:
+    """A temporary copy of the course that a test may break at will."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def solve(self, *folders: str) -> Course:
+        """Lay `solutions/` over the given exercises (all when none are named)."""
+        for solution in sorted((ROOT / "solutions").iterdir()):
+            if not folders or solution.name in folders:
+                overlay(self.path, solution.name, solution)
+        return self
+
+    def write(self, relative: str, text: str) -> Course:
+        (self.path / relative).write_text(text, encoding="utf-8")
+        return self
+
+    def grader(self, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        """Run `python grader ARGS` in this copy, exactly as a learner would."""
+        return subprocess.run(
+            [sys.executable, "grader", *args],
+            cwd=self.path,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def grade_json(self, *args: str) -> tuple[int, dict]:
+        done = self.grader("--json", *args)
+        return done.returncode, json.loads(done.stdout)
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    return Course(copy_course(ROOT, tmp_path / "course"))
+
+
+def by_id(document: dict) -> dict[str, dict]:
+    return {exercise["id"]: exercise for exercise in document["exercises"]}
