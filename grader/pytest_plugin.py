@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,17 +52,38 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
         )
 
 
+def pytest_runtest_logstart(nodeid: str) -> None:
+    _write({"event": "start", "nodeid": nodeid})
+
+
+def timeout_message(report: pytest.TestReport, message: str) -> str | None:
+    """pytest-timeout's terse message, in plain words with the learner's line if known."""
+    if not (message.startswith("Timeout") and "pytest-timeout" in message):
+        return None
+    crash = getattr(report.longrepr, "reprcrash", None)
+    path = Path(str(getattr(crash, "path", "")))
+    where = ""
+    if path.is_relative_to(Path.cwd() / "exercises"):  # the grader runs pytest from the root
+        where = f" (it was running {path.relative_to(Path.cwd()).as_posix()}:{crash.lineno})"
+    limit = message.removeprefix("Timeout (>").split("s)")[0]
+    return (
+        f"timed out after {limit} s{where} — something never finishes: an endless loop, "
+        "or a wait for something that never comes"
+    )
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" or report.outcome != "passed":
         message = short_message(report) if report.failed else ""
+        timed_out = timeout_message(report, message)
         _write(
             {
                 "event": "test",
                 "nodeid": report.nodeid,
                 "when": report.when,
                 "outcome": report.outcome,
-                "message": message,
-                "timeout": "Timeout" in message and "pytest-timeout" in message,
+                "message": timed_out or message,
+                "timeout": timed_out is not None,
             }
         )
 

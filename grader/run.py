@@ -3,10 +3,11 @@
 One process for all exercises is the fast common case: Django and pytest
 start-up dominate a run, so starting them once per exercise would cost several
 seconds. The child writes each result as it happens (`grader.pytest_plugin`).
-If the run ends without finishing (it hung past its budget, or learner code
-killed the process), the exercises it did not finish are run again, each in a
-process of its own, so one exercise's hang or crash is reported as that
-exercise's problem and every other exercise is still graded.
+If the run ends without finishing (it hung past its budget, the harness's
+watchdog ended a hung test, or learner code killed the process), the exercise
+whose test was running is blamed and the exercises not yet finished are run
+again: one exercise's hang or crash is that exercise's problem, and every other
+exercise is still graded.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.catalog import Exercise
+from course.testing.watchdog import HUNG_MARK
 from grader.results import ExerciseResult, TestResult
 
 DEFAULT_BUDGET = 120.0  # seconds for one child process
@@ -33,6 +35,7 @@ class Run:
 
     collected: list[str] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
+    last_started: str = ""
     finished: bool = False
     timed_out: bool = False
     returncode: int | None = None
@@ -112,6 +115,8 @@ def _read_results(path: Path, run: Run) -> None:
             continue  # a line cut short by a killed process
         if record["event"] == "collected":
             run.collected = record["nodeids"]
+        elif record["event"] == "start":
+            run.last_started = record["nodeid"]
         elif record["event"] == "finished":
             run.finished = True
         else:
@@ -121,7 +126,6 @@ def _read_results(path: Path, run: Run) -> None:
 def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
     """Turn one run's records into a result per exercise."""
     results = {exercise.folder: ExerciseResult(exercise) for exercise in exercises}
-    reported: set[str] = set()
     for record in run.records:
         result = results.get(exercise_of(record["nodeid"]))
         if result is None:
@@ -130,7 +134,6 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
             result.problem = "error"
             result.problem_message = f"the tests could not be collected: {record['message']}"
             continue
-        reported.add(record["nodeid"])
         if record["timeout"]:
             status = "timeout"
         elif record["outcome"] == "passed":
@@ -142,7 +145,7 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
         name = record["nodeid"].split("::")[-1]
         _add_test(result, TestResult(name, status, record["message"]))
     if not run.finished:
-        _mark_unfinished(results, run, reported)
+        _mark_unfinished(results, run)
     return results
 
 
@@ -156,26 +159,37 @@ def _add_test(result: ExerciseResult, test: TestResult) -> None:
     result.tests.append(test)
 
 
-def _mark_unfinished(results: dict[str, ExerciseResult], run: Run, reported: set[str]) -> None:
-    expected: dict[str, set[str]] = {}
-    for nodeid in run.collected:
-        expected.setdefault(exercise_of(nodeid), set()).add(nodeid)
-    for folder, result in results.items():
-        if result.problem or (folder in expected and expected[folder] <= reported):
-            continue
-        if run.timed_out:
-            result.problem = "timeout"
-            result.problem_message = (
-                "timed out — something in the code blocks forever (the run was stopped)"
-            )
-        else:
-            last_words = run.output_tail.strip().splitlines()[-1:] or ["(no output)"]
-            result.problem = "error"
-            result.problem_message = (
-                f"the test process stopped before this exercise finished (exit status "
-                f"{run.returncode}) — does the code call os._exit() or sys.exit()? "
-                f"Its last output: {last_words[0][:300]}"
-            )
+def _mark_unfinished(results: dict[str, ExerciseResult], run: Run) -> None:
+    """Blame the exercise whose test was running when the run ended early."""
+    culprit = results.get(exercise_of(run.last_started))
+    if culprit is None and len(results) == 1:
+        [culprit] = results.values()  # alone in its run: nobody else to blame
+    if culprit is None or culprit.problem:
+        return
+    hung = run.timed_out or HUNG_MARK in run.output_tail
+    if hung:
+        culprit.problem = "timeout"
+        culprit.problem_message = (
+            "timed out — something in the code blocks forever (an endless loop, "
+            "or a wait that never ends); the run was stopped"
+        )
+    else:
+        last_words = run.output_tail.strip().splitlines()[-1:] or ["(no output)"]
+        culprit.problem = "error"
+        culprit.problem_message = (
+            f"the test process stopped before this exercise finished (exit status "
+            f"{run.returncode}) — does the code call os._exit() or sys.exit()? "
+            f"Its last output: {last_words[0][:300]}"
+        )
+
+
+def complete(result: ExerciseResult, run: Run) -> bool:
+    """True when every collected test of the exercise reported, or it was blamed."""
+    expected = {n for n in run.collected if exercise_of(n) == result.exercise.folder}
+    reported = {t.name for t in result.tests}
+    return bool(result.problem) or (
+        bool(expected) and {n.split("::")[-1] for n in expected} <= reported
+    )
 
 
 def grade(
@@ -185,23 +199,28 @@ def grade(
     budget: float = DEFAULT_BUDGET,
     test_timeout: float | None = None,
 ) -> list[ExerciseResult]:
-    """Grade `exercises` in the tree at `root`; never raises for learner code."""
-    if not exercises:
-        return []
-    run = run_pytest(root, exercises, budget, test_timeout)
-    results = collate(exercises, run)
-    if not run.finished and len(exercises) > 1:
-        for exercise in _needing_rerun(results, run):
-            alone = run_pytest(root, [exercise], budget, test_timeout)
-            results[exercise.folder] = collate([exercise], alone)[exercise.folder]
+    """Grade `exercises` in the tree at `root`; never raises for learner code.
+
+    When a run ends early, the exercise it was running is blamed, and the
+    exercises it did not finish are run again, together: one more process per
+    misbehaving exercise, not one per exercise. A run that ends early before
+    any test started (a crash while collecting) cannot name a culprit, so its
+    exercises are then run one at a time.
+    """
+    results: dict[str, ExerciseResult] = {}
+    remaining = list(exercises)
+    while remaining:
+        run = run_pytest(root, remaining, budget, test_timeout)
+        found = collate(remaining, run)
+        results.update(found)
+        if run.finished:
+            break
+        unfinished = [e for e in remaining if not complete(found[e.folder], run)]
+        if len(unfinished) == len(remaining):  # nobody to blame: try each alone
+            for exercise in unfinished if len(unfinished) > 1 else []:
+                results.update(
+                    collate([exercise], run_pytest(root, [exercise], budget, test_timeout))
+                )
+            break
+        remaining = unfinished
     return [results[exercise.folder] for exercise in exercises]
-
-
-def _needing_rerun(results: dict[str, ExerciseResult], run: Run) -> list[Exercise]:
-    """Exercises the run did not finish, each to be run again on its own."""
-    done = {exercise_of(r["nodeid"]) for r in run.records if r["event"] == "collect_error"}
-    return [
-        result.exercise
-        for folder, result in results.items()
-        if result.problem in ("timeout", "error") and folder not in done
-    ]

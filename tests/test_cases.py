@@ -23,6 +23,7 @@ from grader.run import grade
 from grader.workspace import copy_course
 
 CASES_DIR = Path(__file__).parent / "cases"
+pytestmark = pytest.mark.timeout(300)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ class BlockingGuard:
                 self._buster.functions[name] = BlockBusterFunction(
                     None, name, scanned_modules=scanned, excluded_modules=excluded
                 )
+        for function in self._buster.functions.values():
+            # pytest-timeout's signal handler runs inside the learner's frame
+            # and writes a stack dump: that is not the learner blocking.
+            function.can_block_in("pytest_timeout.py", {"timeout_sigalrm", "dump_stacks"})
 
     def __enter__(self) -> BlockingGuard:
         guard = self

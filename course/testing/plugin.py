@@ -35,6 +35,7 @@ from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
 from course.testing.threads import ThreadProbe
 from course.testing.upstream import FakeUpstream
+from course.testing.watchdog import start_watchdog
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,6 +45,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         function = getattr(item, "function", None)
         if function is not None and inspect.iscoroutinefunction(function):
             item.add_marker(pytest.mark.looptime)
+
+
+@pytest.fixture(autouse=True)
+def _hang_watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test still stuck after its timeout ends the process (see `watchdog`)."""
+    marker = request.node.get_closest_marker("timeout")
+    timeout = float(marker.args[0] if marker else request.config.getini("timeout") or 0)
+    if timeout <= 0:
+        yield
+        return
+    timer = start_watchdog(request.config, request.node.nodeid, timeout)
+    yield
+    timer.cancel()
 
 
 @pytest.fixture(autouse=True)

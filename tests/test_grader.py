@@ -1,0 +1,157 @@
+"""`python grader`, as learners, teachers and maintainers run it, on copies of the course."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from django.urls import resolve
+
+from course.catalog import ROOT, load_exercises
+from tests.conftest import by_id
+
+# Each test runs the grader, which runs pytest: longer than an exercise test.
+pytestmark = pytest.mark.timeout(300)
+
+STATUSES = {"passed", "failed", "error", "timeout", "tampered"}
+EXERCISES = load_exercises()
+
+
+def test_json_follows_the_contract_and_scores_zero_as_shipped(course):
+    code, document = course.grade_json()
+
+    assert code == 1
+    assert set(document) == {"version", "score", "max_score", "exercises"}
+    assert document["score"] == 0
+    assert document["max_score"] == sum(exercise.points for exercise in EXERCISES)
+    assert [e["id"] for e in document["exercises"]] == [e.id for e in EXERCISES]
+    for exercise in document["exercises"]:
+        assert {"id", "title", "chapter", "points", "score", "status", "tests"} <= set(exercise)
+        assert exercise["status"] == "failed"
+        assert exercise["tests"], f"{exercise['id']} reported no tests"
+        for test in exercise["tests"]:
+            assert set(test) == {"name", "status", "message"}
+            assert test["status"] in STATUSES
+            assert (test["status"] == "passed") == (test["message"] == "")
+
+
+def test_progress_shows_chapters_state_and_the_next_step(course):
+    done = course.grader()
+
+    assert done.returncode == 1
+    first = EXERCISES[0]
+    assert "Chapter 1 · Why async matters  0/6 done · 0/60 points" in done.stdout
+    assert f"Next: 01 {first.id}" in done.stdout
+    assert f"exercises/{first.folder}/README.md" in done.stdout
+    assert first.hints[0][:40] in " ".join(done.stdout.split())
+    assert "\x1b[" not in done.stdout, "no colour codes when stdout is not a terminal"
+
+
+def test_python_dash_m_grader_works_too(course):
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "--json"],
+        cwd=course.path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 1
+    assert done.stdout.lstrip().startswith("{")
+
+
+def test_all_solved_scores_full_marks_and_exits_zero(course):
+    code, document = course.solve().grade_json()
+
+    assert code == 0
+    assert document["score"] == document["max_score"]
+    assert {e["status"] for e in document["exercises"]} == {"passed"}
+
+
+def test_hostile_code_in_some_exercises_leaves_the_others_graded(course):
+    course.solve()
+    course.write("exercises/ex02_missing_await/views.py", "import os\n\nos._exit(0)\n")
+    course.write("exercises/ex03_blocking_sleep/views.py", "async def order_status(request:\n")
+    course.write(
+        "exercises/ex04_async_http_client/views.py",
+        "async def forecast(request):\n    while True:\n        pass\n",
+    )
+
+    code, document = course.grade_json("--test-timeout", "2")
+
+    assert code == 1
+    exercises = by_id(document)
+    assert exercises["missing_await"]["status"] == "error"
+    assert "stopped before this exercise finished" in exercises["missing_await"]["message"]
+    assert exercises["blocking_sleep"]["status"] == "error"
+    assert (
+        "ex03_blocking_sleep/views.py:1 has a syntax error"
+        in (exercises["blocking_sleep"]["message"])
+    )
+    assert exercises["async_http_client"]["status"] == "timeout"
+    others = {"first_async_view", "sync_view_blocks", "dont_async_everything"}
+    assert {exercises[name]["status"] for name in others} == {"passed"}
+    assert document["score"] == sum(exercises[name]["points"] for name in others)
+
+
+def test_a_run_that_hangs_is_killed_within_its_budget(course):
+    course.solve()
+    # A sync view spinning in a worker thread: no signal can stop it, and the
+    # thread keeps the test process from exiting.
+    course.write(
+        "exercises/ex05_sync_view_blocks/views.py",
+        "def forecast(request):\n    while True:\n        pass\n",
+    )
+    started = time.monotonic()
+
+    # With per-test timeouts off, only the run's budget can stop it.
+    code, document = course.grade_json("--budget", "8", "--test-timeout", "0")
+
+    assert time.monotonic() - started < 60
+    exercises = by_id(document)
+    assert exercises["sync_view_blocks"]["status"] == "timeout"
+    assert {e["status"] for e in document["exercises"] if e["id"] != "sync_view_blocks"} == {
+        "passed"
+    }
+    assert code == 1
+
+
+def test_verify_passes_on_the_course(course):
+    done = course.grader("verify")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "every exercise fails as shipped and passes with its solution" in done.stdout
+
+
+def test_verify_names_an_exercise_that_passes_as_shipped(course):
+    done = course.solve("ex02_missing_await").grader("verify")
+    assert done.returncode == 1
+    assert "ex02_missing_await: as shipped it should fail by failing tests" in done.stdout
+
+
+def test_verify_names_a_solution_that_does_not_mirror_the_editable_files(course):
+    (course.path / "solutions/ex01_first_async_view/extra.py").write_text("")
+    done = course.grader("verify")
+    assert done.returncode == 1
+    assert "solutions/ex01_first_async_view/ holds" in " ".join(done.stdout.split())
+
+
+def test_usage_errors_exit_with_status_2(course):
+    assert course.grader("no-such-command").returncode == 2
+
+
+def test_the_root_urls_serve_every_exercise_under_its_id():
+    for exercise in EXERCISES:
+        match = resolve(f"/{exercise.id}/", urlconf="course.urls")
+        assert match.func.__module__ == f"{exercise.package}.views"
+
+
+def test_the_root_urls_mount_a_broken_exercise_as_an_error_page(rf):
+    from course.urls import mount
+
+    broken = load_exercises(ROOT)[0]
+    broken = type(broken)(**{**broken.__dict__, "folder": "ex99_missing", "id": "missing"})
+    pattern = mount(broken)
+    response = pattern.callback(rf.get("/missing/"))
+    assert response.status_code == 500
+    assert b"exercise ex99_missing could not be loaded: ModuleNotFoundError" in response.content
