@@ -1,12 +1,17 @@
 """The weather API the chapter-1 exercises talk to.
 
 It is a real httpx client; in tests, respx answers in place of the remote
-host (nothing leaves the machine). Learners read this file, they do not edit it.
+host (nothing leaves the machine). To try the views by hand, run the local
+stand-in (`python -m course.fake_api`) and point the course at it with
+`AWAITLINGS_WEATHER_API=http://127.0.0.1:8001`. Learners read this file, they
+do not edit it.
 """
+
+import os
 
 import httpx
 
-API = "https://weather.example"
+API = os.environ.get("AWAITLINGS_WEATHER_API", "https://weather.example")
 FORECAST_URL = f"{API}/forecast"
 
 

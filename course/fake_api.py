@@ -1,0 +1,37 @@
+"""A slow local stand-in for the weather API, for trying the course by hand.
+
+    python -m course.fake_api            # serves http://127.0.0.1:8001/forecast
+
+Each answer takes `LATENCY` seconds, like a real remote API, so you can see
+with curl or a browser whether your views wait for it one request at a time
+or all together. It listens on 127.0.0.1 only. The tests never use it: they
+fake the API in-process with respx.
+"""
+
+import asyncio
+import json
+
+import uvicorn
+
+LATENCY = 1.0
+FORECAST = {"city": "Lisbon", "temperature": 21, "sky": "clear"}
+
+
+async def app(scope: dict, receive, send) -> None:
+    if scope["type"] != "http":
+        return
+    await asyncio.sleep(LATENCY)
+    found = scope["path"] == "/forecast"
+    body = json.dumps(FORECAST if found else {"error": "not found"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200 if found else 404,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=8001, log_level="warning")
