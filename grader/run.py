@@ -12,6 +12,7 @@ exercise is still graded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ from grader.results import ExerciseResult, TestResult
 
 DEFAULT_BUDGET = 120.0  # seconds for one child process
 OUTPUT_TAIL = 4_000  # characters of the child's output kept for a crash report
+INTERRUPTED = 2  # pytest.ExitCode.INTERRUPTED, without importing pytest here
 
 
 @dataclass
@@ -64,8 +66,6 @@ def run_pytest(
             "grader.pytest_plugin",
             "-q",
             "--no-header",
-            "-p",
-            "no:randomly",
         ]
         if test_timeout is not None:
             command += ["-o", f"timeout={test_timeout}"]
@@ -91,8 +91,9 @@ def run_pytest(
                 run.returncode = child.wait(timeout=budget)
             except subprocess.TimeoutExpired:
                 run.timed_out = True
+            with contextlib.suppress(ProcessLookupError):  # nothing left behind
                 os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+            child.wait()
         run.output_tail = _tail(output_path)
         _read_results(results_path, run)
     return run
@@ -118,7 +119,9 @@ def _read_results(path: Path, run: Run) -> None:
         elif record["event"] == "start":
             run.last_started = record["nodeid"]
         elif record["event"] == "finished":
-            run.finished = True
+            # pytest ends an interrupted session (a KeyboardInterrupt from the
+            # learner's code) properly, but not all tests ran.
+            run.finished = record["exitstatus"] != INTERRUPTED
         else:
             run.records.append(record)
 
@@ -178,7 +181,7 @@ def _mark_unfinished(results: dict[str, ExerciseResult], run: Run) -> None:
         culprit.problem = "error"
         culprit.problem_message = (
             f"the test process stopped before this exercise finished (exit status "
-            f"{run.returncode}) — does the code call os._exit() or sys.exit()? "
+            f"{run.returncode}) — does the code call os._exit() or raise KeyboardInterrupt? "
             f"Its last output: {last_words[0][:300]}"
         )
 

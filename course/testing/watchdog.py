@@ -14,8 +14,10 @@ import faulthandler
 import os
 import sys
 import threading
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:
+    import pytest
 
 HUNG_MARK = "awaitlings: still hung after its timeout"
 GRACE = 3.0  # seconds after pytest-timeout's own deadline
