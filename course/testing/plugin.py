@@ -34,6 +34,7 @@ from course.testing.client import ExerciseClient
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
 from course.testing.threads import ThreadProbe
+from course.testing.tls import shared_tls_contexts
 from course.testing.upstream import FakeUpstream
 from course.testing.watchdog import start_watchdog
 
@@ -45,6 +46,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         function = getattr(item, "function", None)
         if function is not None and inspect.iscoroutinefunction(function):
             item.add_marker(pytest.mark.looptime)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_tls_contexts() -> Iterator[None]:
+    with shared_tls_contexts():
+        yield
 
 
 @pytest.fixture(autouse=True)
