@@ -58,7 +58,9 @@ def _shared_tls_contexts() -> Iterator[None]:
 def _hang_watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test still stuck after its timeout ends the process (see `watchdog`)."""
     marker = request.node.get_closest_marker("timeout")
-    timeout = float(marker.args[0] if marker else request.config.getini("timeout") or 0)
+    option = request.config.getoption("timeout", default=None)  # pytest-timeout's --timeout
+    configured = option if option is not None else request.config.getini("timeout")
+    timeout = float(marker.args[0] if marker else configured or 0)
     if timeout <= 0:
         yield
         return
