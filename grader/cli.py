@@ -1,21 +1,28 @@
-"""The command line: `python grader [verify] [--json]`.
+"""The command line: `python grader [command] [options]`.
 
-Exit status: 0 when every exercise passes (or `verify` finds nothing wrong),
-1 when some do not, 2 for a usage error or a malformed course.
+Exit status: 0 when every exercise graded passes (or `verify` finds nothing
+wrong), 1 when some do not, 2 for a usage error or a malformed course.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import subprocess
 import sys
-from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
-from course.catalog import ROOT, CatalogError, load_chapters, load_exercises
-from grader.report import as_json, show_progress
+from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exercises
+from grader.discover import UnknownExercise, find_exercise
+from grader.report import SYMBOLS, as_json, show_progress
 from grader.run import DEFAULT_BUDGET, grade
+from grader.shipped import restore, write_shipped
+from grader.state import State
 from grader.verify import verify
+from grader.watch import watch_course
 
 USAGE_ERROR = 2
 
@@ -25,17 +32,41 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python grader",
         description="Grade the awaitlings exercises and show what to do next.",
     )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        choices=["progress", "verify"],
-        default="progress",
-        help="progress (the default): grade every exercise; "
-        "verify: maintainers' check that each exercise fails as shipped and passes solved",
-    )
+    add_run_options(parser)
     parser.add_argument(
         "--json", action="store_true", help="print one JSON document on stdout (see README)"
     )
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.add_parser("progress", help="grade every exercise and show what to do next (default)")
+    run = commands.add_parser("run", help="run one exercise's tests with pytest's full output")
+    run.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
+    hint = commands.add_parser("hint", help="show the next hint for an exercise")
+    hint.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
+    hint.add_argument("--all", action="store_true", help="show every hint seen so far")
+    commands.add_parser("list", help="every exercise with its chapter, points and state")
+    watch = commands.add_parser(
+        "watch", help="re-grade the current exercise each time you save one of its files"
+    )
+    watch.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll files instead of file events (network drives, VMs)",
+    )
+    reset = commands.add_parser(
+        "reset", help="restore an exercise's shipped files (yours are backed up first)"
+    )
+    reset.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    commands.add_parser(
+        "verify", help="maintainers: every exercise fails as shipped and passes with solutions"
+    )
+    commands.add_parser(
+        "manifest", help="maintainers: record the shipped starter files after editing exercises"
+    )
+    return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget",
         type=float,
@@ -48,48 +79,163 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="SECONDS",
-        help="limit for one test (default: pytest's `timeout` from pyproject.toml)",
+        help="limit for one test (default: `timeout` in pyproject.toml; 0 turns it off)",
     )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(soft_wrap=True)
+    command = args.command or "progress"
     try:
-        if args.command == "verify":
-            return run_verify(console, args.budget)
-        return run_progress(console, args)
+        exercises = load_exercises(ROOT)
+        return COMMANDS[command](console, args, exercises)
     except CatalogError as error:
-        Console(stderr=True).print(f"[red]The course is malformed:[/] {error}")
+        Console(stderr=True).print(f"[red]The course is malformed:[/] {escape(str(error))}")
+        return USAGE_ERROR
+    except UnknownExercise as error:
+        Console(stderr=True).print(f"[red]{escape(str(error))}[/]")
         return USAGE_ERROR
 
 
-def run_progress(console: Console, args: argparse.Namespace) -> int:
-    exercises = load_exercises(ROOT)
+def grade_with_status(args: argparse.Namespace, exercises: list[Exercise], quiet: bool):
     status = Console(stderr=True)
-    if status.is_terminal and not args.json:
+    if status.is_terminal and not quiet:
         with status.status("Running the exercises…"):
-            results = grade(ROOT, exercises, budget=args.budget, test_timeout=args.test_timeout)
-    else:
-        results = grade(ROOT, exercises, budget=args.budget, test_timeout=args.test_timeout)
+            return grade(ROOT, exercises, budget=args.budget, test_timeout=args.test_timeout)
+    return grade(ROOT, exercises, budget=args.budget, test_timeout=args.test_timeout)
+
+
+def exit_status(results) -> int:
+    return 0 if all(r.status == "passed" for r in results) else 1
+
+
+def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    results = grade_with_status(args, exercises, quiet=args.json)
     if args.json:
         sys.stdout.write(as_json(results) + "\n")
     else:
         show_progress(console, results, load_chapters(ROOT))
-    return 0 if all(r.status == "passed" for r in results) else 1
+    return exit_status(results)
 
 
-def run_verify(console: Console, budget: float) -> int:
-    problems, as_shipped, with_solutions = verify(Path(ROOT), budget)
+def cmd_list(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    results = grade_with_status(args, exercises, quiet=args.json)
+    if args.json:
+        sys.stdout.write(as_json(results) + "\n")
+        return exit_status(results)
+    chapters = load_chapters(ROOT)
+    for chapter, title in chapters.items():
+        members = [r for r in results if r.exercise.chapter == chapter]
+        if members:
+            console.print(f"[bold]Chapter {chapter} · {escape(title)}[/]")
+        for r in members:
+            symbol, colour = SYMBOLS[r.status]
+            score = f"{r.score}/{r.exercise.points}"
+            console.print(
+                f"  {r.exercise.number:02d} {r.exercise.id:<24} {score:>7}  "
+                f"[{colour}]{symbol} {r.status:<8}[/] [dim]{escape(r.exercise.title)}[/]"
+            )
+    return exit_status(results)
+
+
+def cmd_run(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    exercise = find_exercise(args.exercise, exercises)
+    console.print(f"[bold]{exercise.number:02d} · {escape(exercise.title)}[/]  ({exercise.id})")
+    console.print(f"Read:  exercises/{exercise.folder}/README.md")
+    console.print(f"Edit:  {', '.join(f'exercises/{exercise.folder}/{f}' for f in exercise.files)}")
+    console.print(f"Stuck? python grader hint {exercise.number}\n")
+    command = [sys.executable, "-m", "pytest", f"exercises/{exercise.folder}"]
+    if args.test_timeout is not None:
+        command += ["-o", f"timeout={args.test_timeout}"]
+    sys.stdout.flush()
+    child = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    try:
+        code = child.wait(timeout=args.budget)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        console.print(f"[yellow]Stopped after {args.budget:g} s: something blocks forever.[/]")
+        return 1
+    except KeyboardInterrupt:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        return 1
+    return 0 if code == 0 else 1
+
+
+def cmd_hint(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    exercise = find_exercise(args.exercise, exercises)
+    state = State(ROOT)
+    seen = state.hints_seen(exercise)
+    if not args.all or seen == 0:
+        seen = state.reveal_hint(exercise)
+    shown = range(seen) if args.all else [seen - 1]
+    for index in shown:
+        console.print(f"[bold]Hint {index + 1}/{len(exercise.hints)}[/] for {exercise.id}:")
+        console.print(f"  {escape(exercise.hints[index])}")
+    if seen < len(exercise.hints):
+        console.print(f"[dim]Run `python grader hint {exercise.number}` again for the next one.[/]")
+    else:
+        console.print(f"[dim]That was the last hint. The README says more: {exercise.readme}[/]")
+    return 0
+
+
+def cmd_reset(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    exercise = find_exercise(args.exercise, exercises)
+    files = ", ".join(exercise.files)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            console.print("Not on a terminal, so not asking: add --yes to reset.")
+            return USAGE_ERROR
+        answer = input(f"Restore the shipped {files} of {exercise.id}? Yours are backed up. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            console.print("Nothing changed.")
+            return 1
+    backup = State(ROOT).back_up(exercise)
+    restored = restore(exercise, ROOT)
+    console.print(f"Your version is saved in {backup.relative_to(ROOT)}/")
+    console.print(f"Restored as shipped: {', '.join(restored)}")
+    return 0
+
+
+def cmd_watch(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    def grade_these(chosen: list[Exercise]):
+        return grade_with_status(args, chosen, quiet=False)
+
+    return watch_course(console, exercises, grade_these, poll=args.poll)
+
+
+def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    problems, as_shipped, with_solutions = verify(ROOT, args.budget)
     console.print(
         f"Checked {len(as_shipped)} exercises: as shipped, "
         f"{sum(r.status == 'failed' for r in as_shipped)} fail by failing tests; "
         f"with solutions, {sum(r.status == 'passed' for r in with_solutions)} pass."
     )
     for problem in problems:
-        console.print(f"[red]✗[/] {problem}", highlight=False)
+        console.print(f"[red]✗[/] {escape(problem)}", highlight=False)
     if problems:
         return 1
     console.print("[green]✓ every exercise fails as shipped and passes with its solution[/]")
     return 0
+
+
+def cmd_manifest(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    write_shipped(exercises)
+    console.print(
+        f"Recorded the starter files of {len(exercises)} exercises in grader/shipped.json"
+    )
+    return 0
+
+
+COMMANDS = {
+    "progress": cmd_progress,
+    "list": cmd_list,
+    "run": cmd_run,
+    "hint": cmd_hint,
+    "reset": cmd_reset,
+    "watch": cmd_watch,
+    "verify": cmd_verify,
+    "manifest": cmd_manifest,
+}

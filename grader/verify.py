@@ -15,6 +15,7 @@ from pathlib import Path
 from course.catalog import Exercise, load_exercises
 from grader.results import ExerciseResult
 from grader.run import grade
+from grader.shipped import read_shipped, snapshot
 from grader.workspace import copy_course, overlay
 
 
@@ -41,6 +42,11 @@ def verify(
     """Problems found (empty when the course is sound), with both runs' results."""
     exercises = load_exercises(root)
     problems = layout_problems(root, exercises)
+    if snapshot(exercises) != read_shipped(root / "grader" / "shipped.json"):
+        problems.append(
+            "grader/shipped.json does not match the exercises' editable files: "
+            "run `python grader manifest` after changing an exercise"
+        )
     with tempfile.TemporaryDirectory(prefix="awaitlings-verify-") as scratch:
         shipped = copy_course(root, Path(scratch) / "shipped")
         solved = copy_course(root, Path(scratch) / "solved")

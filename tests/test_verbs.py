@@ -1,0 +1,150 @@
+"""The learner's verbs: run, hint, list, reset, watch, and how exercises are named."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from course.catalog import ROOT, load_exercises
+
+pytestmark = pytest.mark.timeout(300)
+EXERCISES = load_exercises()
+
+
+def test_hints_come_one_more_each_time_and_all_shows_those_seen(course):
+    hints = EXERCISES[2].hints
+
+    first = course.grader("hint", "3")
+    second = course.grader("hint", "blocking_sleep")
+    every = course.grader("hint", "ex03", "--all")
+
+    assert first.returncode == second.returncode == every.returncode == 0
+    assert hints[0] in first.stdout and hints[1] not in first.stdout
+    assert hints[1] in second.stdout and hints[0] not in second.stdout
+    assert hints[0] in every.stdout and hints[1] in every.stdout and hints[2] not in every.stdout
+    assert (course.path / ".awaitlings" / "state.json").is_file()
+
+
+def test_the_learners_state_is_ignored_by_git():
+    assert ".awaitlings/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.parametrize("name", ["3", "03", "blocking_sleep", "blocking", "ex03_blocking_sleep"])
+def test_exercises_are_found_by_number_id_or_prefix(name):
+    from grader.discover import find_exercise
+
+    assert find_exercise(name, EXERCISES).id == "blocking_sleep"
+
+
+def test_a_wrong_name_suggests_close_matches(course):
+    done = course.grader("hint", "asnyc_http")
+    assert done.returncode == 2
+    assert "Did you mean: async_http_client?" in " ".join(done.stderr.split())
+
+
+def test_an_ambiguous_prefix_lists_the_candidates(course):
+    done = course.grader("hint", "ex0")
+    assert done.returncode == 2
+    assert "could be any of: first_async_view" in " ".join(done.stderr.split())
+
+
+def test_reset_backs_up_the_learners_file_then_restores_the_shipped_one(course):
+    views = course.path / "exercises/ex02_missing_await/views.py"
+    shipped = views.read_text()
+    views.write_text("# my attempt\n")
+
+    done = course.grader("reset", "2", "--yes")
+
+    assert done.returncode == 0
+    assert views.read_text() == shipped
+    backups = list((course.path / ".awaitlings/backups/ex02_missing_await").glob("*/views.py"))
+    assert [backup.read_text() for backup in backups] == ["# my attempt\n"]
+    assert str(backups[0].parent.relative_to(course.path)) in done.stdout
+
+
+def test_reset_asks_first_and_changes_nothing_without_an_answer(course):
+    views = course.path / "exercises/ex02_missing_await/views.py"
+    views.write_text("# my attempt\n")
+
+    done = course.grader("reset", "2")  # stdin is not a terminal: no way to confirm
+
+    assert done.returncode == 2
+    assert views.read_text() == "# my attempt\n"
+    assert not (course.path / ".awaitlings/backups").exists()
+
+
+def test_run_shows_a_header_then_pytests_full_output(course):
+    done = course.grader("run", "1")
+
+    assert done.returncode == 1
+    assert "01 · Your first async view" in done.stdout
+    assert "exercises/ex01_first_async_view/README.md" in done.stdout
+    assert "FAILED exercises/ex01_first_async_view/" in done.stdout
+
+
+def test_list_shows_every_exercise_with_its_state(course):
+    done = course.solve("ex01_first_async_view").grader("list")
+
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    for exercise in EXERCISES:
+        [line] = [line for line in lines if f" {exercise.id} " in line]
+        expected = "passed" if exercise.id == "first_async_view" else "failed"
+        assert expected in line and f"/{exercise.points}" in line and exercise.title in line
+
+
+def test_watch_regrades_on_save_and_moves_to_the_next_exercise(course):
+    watcher = subprocess.Popen(
+        [sys.executable, "grader", "watch", "--poll"],
+        cwd=course.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True
+    ).start()
+
+    seen: list[str] = []
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if text in seen[-1]:
+                return
+        pytest.fail(f"the watch never printed {text!r}; it printed:\n{''.join(seen)}")
+
+    try:
+        wait_for("01 first_async_view: failed")
+        wait_for("Watching exercises/ex01_first_async_view/")
+        solution = ROOT / "solutions/ex01_first_async_view/views.py"
+        course.write("exercises/ex01_first_async_view/views.py", solution.read_text())  # a save
+        wait_for("01 first_async_view: passed")
+        wait_for("02 missing_await: failed")
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0
+    finally:
+        watcher.kill()
+
+
+def test_verify_notices_starter_files_that_changed_until_the_manifest_is_redone(course):
+    views = course.path / "exercises/ex01_first_async_view/views.py"
+    views.write_text(views.read_text() + "\n# a maintainer's edit\n")
+
+    stale = course.grader("verify")
+    course.grader("manifest")
+    fresh = course.grader("verify")
+
+    assert stale.returncode == 1 and "grader/shipped.json does not match" in stale.stdout
+    assert fresh.returncode == 0, fresh.stdout
