@@ -11,12 +11,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from rich.console import Console
 from rich.markup import escape
 
 from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exercises
 from grader.discover import UnknownExercise, find_exercise
+from grader.outputs import publish
 from grader.report import SYMBOLS, as_json, show_progress
 from grader.run import DEFAULT_BUDGET, grade
 from grader.shipped import restore, write_shipped
@@ -35,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(parser)
     parser.add_argument(
         "--json", action="store_true", help="print one JSON document on stdout (see README)"
+    )
+    parser.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
+    parser.add_argument(
+        "--gradescope", metavar="FILE", help="also write a Gradescope results.json to FILE"
+    )
+    parser.add_argument(
+        "--classroom",
+        action="store_true",
+        help="also write the classroom autograding result to $GITHUB_OUTPUT as `result`",
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("progress", help="grade every exercise and show what to do next (default)")
@@ -111,11 +122,23 @@ def exit_status(results) -> int:
 
 
 def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    started = time.monotonic()
     results = grade_with_status(args, exercises, quiet=args.json)
+    printed = publish(
+        results,
+        time.monotonic() - started,
+        junit=args.junit,
+        gradescope_file=args.gradescope,
+        to_classroom=args.classroom,
+        stdout_is_json=args.json,
+        environ=dict(os.environ),
+    )
     if args.json:
         sys.stdout.write(as_json(results) + "\n")
     else:
         show_progress(console, results, load_chapters(ROOT))
+        for line in printed:
+            print(line)
     return exit_status(results)
 
 

@@ -19,6 +19,8 @@ SEVERITY: tuple[Status, ...] = ("passed", "failed", "error", "timeout", "tampere
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class, despite the name
+
     name: str
     status: Status
     message: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
@@ -145,6 +147,31 @@ def test_verify_names_a_solution_that_does_not_mirror_the_editable_files(course)
     done = course.grader("verify")
     assert done.returncode == 1
     assert "solutions/ex01_first_async_view/ holds" in " ".join(done.stdout.split())
+
+
+def test_ci_outputs_are_written_from_one_run(course, tmp_path):
+    env = {
+        **os.environ,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+    junit, gradescope = tmp_path / "junit.xml", tmp_path / "results.json"
+    options = ["--junit", str(junit), "--gradescope", str(gradescope), "--classroom"]
+    done = subprocess.run(
+        [sys.executable, "grader", *options],
+        cwd=course.solve("ex01_first_async_view").path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 1
+    assert junit.read_text().count("<testcase ") >= len(EXERCISES)
+    assert json.loads(gradescope.read_text())["score"] == EXERCISES[0].points
+    assert (tmp_path / "output").read_text().startswith("result=")
+    assert "| 01 first_async_view | passed |" in (tmp_path / "summary.md").read_text()
+    assert "::error file=exercises/ex02_missing_await/views.py,line=" in done.stdout
 
 
 def test_usage_errors_exit_with_status_2(course):

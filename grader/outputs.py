@@ -1,0 +1,189 @@
+"""Results for CI systems and learning platforms, from the same results the terminal shows.
+
+- JUnit XML (GitLab, Jenkins): one `testcase` per test, classname = exercise.
+- Gradescope `results.json`: one Gradescope test per exercise, because an
+  exercise earns its points only when all its tests pass.
+- GitHub Actions: a Markdown table for the step summary, and `::error`
+  annotations on the learner's line where a failure names one.
+- The classroom autograding format (`autograding-grading-reporter` reads it,
+  base64-encoded, from a step output named `result`).
+
+Every format scores with `ExerciseResult.score`, so a failure of any kind
+(failed, error, timeout, tampered) scores 0.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from grader.results import ExerciseResult, total_score
+
+LEARNER_LINE = re.compile(r"(exercises/[\w/]+\.py):(\d+)")
+
+
+def label(result: ExerciseResult) -> str:
+    return f"{result.exercise.number:02d} {result.exercise.id}"
+
+
+def junit_xml(results: list[ExerciseResult], seconds: float) -> str:
+    suites = ElementTree.Element("testsuites", name="awaitlings", time=f"{seconds:.3f}")
+    for result in results:
+        failures = sum(t.status == "failed" for t in result.tests)
+        errors = sum(t.status not in ("passed", "failed") for t in result.tests)
+        cases = result.tests or []
+        suite = ElementTree.SubElement(
+            suites,
+            "testsuite",
+            name=result.exercise.id,
+            tests=str(max(len(cases), 1)),
+            failures=str(failures),
+            errors=str(errors + (0 if cases else 1)),
+        )
+        for test in cases:
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=result.exercise.id, name=test.name
+            )
+            if test.status == "failed":
+                ElementTree.SubElement(case, "failure", message=test.message).text = test.message
+            elif test.status != "passed":
+                ElementTree.SubElement(
+                    case, "error", message=test.message, type=test.status
+                ).text = test.message
+        if not cases or result.problem:  # the exercise itself could not be graded
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=result.exercise.id, name="exercise"
+            )
+            ElementTree.SubElement(
+                case, "error", message=result.message, type=result.status
+            ).text = result.message
+    ElementTree.indent(suites)
+    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def gradescope(results: list[ExerciseResult], seconds: float) -> dict[str, Any]:
+    score, max_score = total_score(results)
+    return {
+        "score": score,
+        "execution_time": round(seconds, 3),
+        "output": f"{sum(r.status == 'passed' for r in results)}/{len(results)} exercises pass "
+        f"({score}/{max_score} points). Run `python grader` for the next step.",
+        "tests": [
+            {
+                "name": f"{label(r)} — {r.exercise.title}",
+                "score": r.score,
+                "max_score": r.exercise.points,
+                "status": "passed" if r.status == "passed" else "failed",
+                "output": "\n".join(
+                    [r.message or "All tests pass."] + [f"{t.status}: {t.name}" for t in r.tests]
+                ),
+                "visibility": "visible",
+            }
+            for r in results
+        ],
+    }
+
+
+def step_summary(results: list[ExerciseResult]) -> str:
+    score, max_score = total_score(results)
+    rows = [
+        "## awaitlings",
+        "",
+        f"**{score}/{max_score} points**",
+        "",
+        "| exercise | status | points | why |",
+        "|---|---|---|---|",
+    ]
+    for r in results:
+        why = r.message.replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| {label(r)} | {r.status} | {r.score}/{r.exercise.points} | {why} |")
+    return "\n".join(rows) + "\n"
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def annotations(results: list[ExerciseResult]) -> list[str]:
+    """`::error` workflow commands, placed on the learner's line where the message names one."""
+    lines = []
+    for r in results:
+        if r.status == "passed":
+            continue
+        title = _escape(f"{label(r)}: {r.status}", prop=True)
+        where = LEARNER_LINE.search(r.message)
+        place = f"file={where.group(1)},line={where.group(2)}," if where else ""
+        lines.append(f"::error {place}title={title}::{_escape(r.message)}")
+    return lines
+
+
+CLASSROOM_STATUS = {"passed": "pass", "failed": "fail"}
+
+
+def classroom(results: list[ExerciseResult]) -> dict[str, Any]:
+    """The result an autograding grader action hands to `autograding-grading-reporter`.
+
+    The reporter scores `max_score * passed tests / tests`, so each exercise is
+    one test: it passes only when all of the exercise's tests do.
+    """
+    _, max_score = total_score(results)
+    statuses = {r.status for r in results}
+    overall = "pass" if statuses == {"passed"} else ("fail" if "failed" in statuses else "error")
+    return {
+        "version": 1,
+        "status": overall,
+        "max_score": max_score,
+        "tests": [
+            {
+                "name": f"{label(r)} — {r.exercise.title}",
+                "status": CLASSROOM_STATUS.get(r.status, "error"),
+                "message": r.message,
+                "score": r.score,
+                "max_score": r.exercise.points,
+            }
+            for r in results
+        ],
+    }
+
+
+def classroom_output(results: list[ExerciseResult]) -> str:
+    """The `result=<base64>` line for `$GITHUB_OUTPUT`."""
+    encoded = base64.b64encode(json.dumps(classroom(results)).encode()).decode()
+    return f"result={encoded}\n"
+
+
+def publish(
+    results: list[ExerciseResult],
+    seconds: float,
+    *,
+    junit: str | None,
+    gradescope_file: str | None,
+    to_classroom: bool,
+    stdout_is_json: bool,
+    environ: dict[str, str],
+) -> list[str]:
+    """Write every output asked for; return lines for stdout (GitHub annotations)."""
+    if junit:
+        Path(junit).write_text(junit_xml(results, seconds), encoding="utf-8")
+    if gradescope_file:
+        document = json.dumps(gradescope(results, seconds), indent=2, ensure_ascii=False)
+        Path(gradescope_file).write_text(document + "\n", encoding="utf-8")
+    printed: list[str] = []
+    if to_classroom:
+        if "GITHUB_OUTPUT" in environ:
+            with open(environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
+                output.write(classroom_output(results))
+        elif not stdout_is_json:
+            printed.append(classroom_output(results).rstrip("\n"))
+    if environ.get("GITHUB_ACTIONS") == "true":
+        if "GITHUB_STEP_SUMMARY" in environ:
+            with open(environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+                summary.write(step_summary(results))
+        if not stdout_is_json:  # workflow commands are read from stdout
+            printed.extend(annotations(results))
+    return printed

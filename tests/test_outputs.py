@@ -1,0 +1,113 @@
+"""Outputs for CI and learning platforms, from one set of results."""
+
+from __future__ import annotations
+
+import base64
+import json
+from xml.etree import ElementTree
+
+import pytest
+
+from course.catalog import load_exercises
+from grader.outputs import annotations, classroom, gradescope, junit_xml, publish, step_summary
+from grader.results import ExerciseResult, TestResult
+
+EXERCISES = load_exercises()
+BLOCKED = "the view blocked the event loop with time.sleep() at exercises/ex03_x/views.py:18"
+
+
+@pytest.fixture
+def results() -> list[ExerciseResult]:
+    passed, failed, timed_out, crashed = (ExerciseResult(e) for e in EXERCISES[:4])
+    passed.tests = [TestResult("test_a", "passed"), TestResult("test_b", "passed")]
+    failed.tests = [TestResult("test_a", "passed"), TestResult("test_b", "failed", BLOCKED)]
+    timed_out.tests = [TestResult("test_a", "timeout", "timed out after 2 s")]
+    crashed.problem, crashed.problem_message = "error", "the test process stopped"
+    return [passed, failed, timed_out, crashed]
+
+
+def test_junit_has_one_testcase_per_test_with_the_exercise_as_classname(results):
+    root = ElementTree.fromstring(junit_xml(results, 1.5))
+    cases = root.findall(".//testcase")
+    assert [(c.get("classname"), c.get("name")) for c in cases[:4]] == [
+        (EXERCISES[0].id, "test_a"),
+        (EXERCISES[0].id, "test_b"),
+        (EXERCISES[1].id, "test_a"),
+        (EXERCISES[1].id, "test_b"),
+    ]
+    assert cases[3].find("failure").get("message") == BLOCKED
+    assert cases[4].find("error").get("type") == "timeout"
+    assert cases[5].get("name") == "exercise" and cases[5].find("error") is not None
+
+
+def test_gradescope_scores_an_exercise_only_when_all_its_tests_pass(results):
+    document = gradescope(results, 2.0)
+    assert document["score"] == EXERCISES[0].points
+    assert [t["score"] for t in document["tests"]] == [EXERCISES[0].points, 0, 0, 0]
+    assert [t["status"] for t in document["tests"]] == ["passed", "failed", "failed", "failed"]
+    assert BLOCKED in document["tests"][1]["output"]
+    assert {t["visibility"] for t in document["tests"]} == {"visible"}
+    assert {"score", "execution_time", "output", "tests"} <= set(document)
+
+
+def test_classroom_result_scores_every_failure_path_zero(results):
+    document = classroom(results)
+    assert document["version"] == 1 and document["status"] == "fail"
+    assert document["max_score"] == sum(e.points for e in EXERCISES[:4])
+    assert [(t["status"], t["score"]) for t in document["tests"]] == [
+        ("pass", EXERCISES[0].points),
+        ("fail", 0),
+        ("error", 0),
+        ("error", 0),
+    ]
+
+
+def test_annotations_point_at_the_learners_line(results):
+    lines = annotations(results)
+    assert lines[0].startswith("::error file=exercises/ex03_x/views.py,line=18,title=")
+    assert len(lines) == 3, "one annotation per exercise that does not pass"
+    assert all("\n" not in line for line in lines)
+
+
+def test_step_summary_is_a_markdown_table(results):
+    summary = step_summary(results)
+    assert "| exercise | status | points | why |" in summary
+    assert f"| 01 {EXERCISES[0].id} | passed |" in summary
+
+
+def test_publish_writes_each_file_and_the_github_outputs(results, tmp_path):
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+    printed = publish(
+        results,
+        1.0,
+        junit=str(tmp_path / "junit.xml"),
+        gradescope_file=str(tmp_path / "results.json"),
+        to_classroom=True,
+        stdout_is_json=False,
+        environ=env,
+    )
+    ElementTree.parse(tmp_path / "junit.xml")
+    assert json.loads((tmp_path / "results.json").read_text())["score"] == EXERCISES[0].points
+    name, encoded = (tmp_path / "output").read_text().strip().split("=", 1)
+    assert name == "result"
+    assert json.loads(base64.b64decode(encoded)) == classroom(results)
+    assert "| exercise |" in (tmp_path / "summary.md").read_text()
+    assert printed == annotations(results)
+
+
+def test_json_mode_keeps_stdout_for_the_json_document(results):
+    env = {"GITHUB_ACTIONS": "true"}
+    printed = publish(
+        results,
+        1.0,
+        junit=None,
+        gradescope_file=None,
+        to_classroom=True,
+        stdout_is_json=True,
+        environ=env,
+    )
+    assert printed == []
