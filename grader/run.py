@@ -19,15 +19,20 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from course.catalog import Exercise
 from course.testing.watchdog import HUNG_MARK
 from grader.results import ExerciseResult, TestResult
 
 DEFAULT_BUDGET = 120.0  # seconds for one child process
-OUTPUT_TAIL = 4_000  # characters of the child's output kept for a crash report
+OUTPUT_TAIL = 4_000  # bytes of the child's output kept for a crash report
+POLL = 0.05  # seconds between looks at a running child
+EXIT_GRACE = 2.0  # seconds a finished session gets to exit
 INTERRUPTED = 2  # pytest.ExitCode.INTERRUPTED, without importing pytest here
 
 
@@ -56,7 +61,6 @@ def run_pytest(
     """Run the tests of `exercises` in one child process and read back its results."""
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as scratch:
         results_path = Path(scratch) / "results.jsonl"
-        output_path = Path(scratch) / "output.txt"
         command = [
             sys.executable,
             "-m",
@@ -74,36 +78,83 @@ def run_pytest(
             "AWAITLINGS_RESULTS": str(results_path),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
+        # A session of its own: at the end the whole process group is killed,
+        # with any process the learner's code started.
+        child = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        output = OutputTail(child.stdout)
         run = Run()
-        with open(output_path, "wb") as output:
-            # A session of its own: on timeout the whole process group is
-            # killed, with any threads or children the learner's code started.
-            child = subprocess.Popen(
-                command,
-                cwd=root,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            try:
-                run.returncode = child.wait(timeout=budget)
-            except subprocess.TimeoutExpired:
-                run.timed_out = True
-            with contextlib.suppress(ProcessLookupError):  # nothing left behind
-                os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-        run.output_tail = _tail(output_path)
+        run.timed_out = not _wait(child, results_path, budget)
+        run.returncode = child.poll()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        run.output_tail = output.text()
         _read_results(results_path, run)
     return run
 
 
-def _tail(path: Path) -> str:
-    with open(path, "rb") as output:
-        output.seek(0, os.SEEK_END)
-        output.seek(max(0, output.tell() - OUTPUT_TAIL))
-        return output.read().decode("utf-8", errors="replace")
+def _wait(child: subprocess.Popen[bytes], results_path: Path, budget: float) -> bool:
+    """Wait for the child to end; False if the budget ran out first.
+
+    Once the session reported that it finished, the child gets a short grace
+    to exit: a thread the learner started and never stopped would otherwise
+    keep it alive until the budget, with every result already in.
+    """
+    deadline = time.monotonic() + budget
+    finished_at: float | None = None
+    while time.monotonic() < deadline:
+        try:
+            child.wait(timeout=POLL)
+            return True
+        except subprocess.TimeoutExpired:
+            pass
+        if finished_at is None and _session_finished(results_path):
+            finished_at = time.monotonic()
+        if finished_at is not None and time.monotonic() - finished_at > EXIT_GRACE:
+            return True
+    return False
+
+
+def _session_finished(results_path: Path) -> bool:
+    try:
+        with open(results_path, "rb") as results:
+            results.seek(0, os.SEEK_END)
+            results.seek(max(0, results.tell() - 200))
+            return b'"event": "finished"' in results.read()
+    except FileNotFoundError:
+        return False
+
+
+class OutputTail:
+    """Drain a child's output in a thread, keeping only its last characters.
+
+    Learner code may print hundreds of megabytes: nothing is written to disk
+    and memory stays bounded, and the child never blocks on a full pipe.
+    """
+
+    def __init__(self, stream: IO[bytes] | None) -> None:
+        self._tail = bytearray()
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: IO[bytes] | None) -> None:
+        if stream is None:
+            return
+        for chunk in iter(lambda: stream.read(65536), b""):
+            self._tail += chunk
+            del self._tail[:-OUTPUT_TAIL]
+
+    def text(self) -> str:
+        self._thread.join(timeout=5)
+        return self._tail.decode("utf-8", errors="replace")
 
 
 def _read_results(path: Path, run: Run) -> None:

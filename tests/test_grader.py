@@ -108,6 +108,26 @@ def test_hostile_code_in_some_exercises_leaves_the_others_graded(course):
     assert document["score"] == sum(exercises[name]["points"] for name in others)
 
 
+def test_noisy_and_lingering_code_is_graded_normally_and_quickly(course):
+    course.solve()
+    # 40 MB of output per request, and a thread that outlives the test session.
+    for folder, extra in [
+        ("ex05_sync_view_blocks", "print('x' * 40_000_000)"),
+        ("ex06_dont_async_everything", "threading.Thread(target=time.sleep, args=(3600,)).start()"),
+    ]:
+        views = course.path / "exercises" / folder / "views.py"
+        source = views.read_text().replace(
+            "async def ", f"import threading, time\n{extra}\n\n\nasync def ", 1
+        )
+        views.write_text(source)
+    started = time.monotonic()
+
+    code, document = course.grade_json("--budget", "100")
+
+    assert time.monotonic() - started < 60, "the run waited for the learner's thread"
+    assert code == 0, [e["message"] for e in document["exercises"] if e["status"] != "passed"]
+
+
 def test_a_run_that_hangs_is_killed_within_its_budget(course):
     course.solve()
     # A sync view spinning in a worker thread: no signal can stop it, and the
