@@ -11,15 +11,25 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
 from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exercises
 from grader.discover import UnknownExercise, find_exercise
+from grader.integrity import (
+    PristineError,
+    pristine_copy,
+    read_manifest,
+    tampering,
+    write_manifest,
+)
 from grader.outputs import publish
 from grader.report import SYMBOLS, as_json, show_progress
+from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade
 from grader.shipped import restore, write_shipped
 from grader.state import State
@@ -41,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     parser.add_argument(
         "--gradescope", metavar="FILE", help="also write a Gradescope results.json to FILE"
+    )
+    parser.add_argument(
+        "--pristine",
+        metavar="REF",
+        help="grade with the protected files (tests, harness, grader) taken from git REF",
     )
     parser.add_argument(
         "--classroom",
@@ -72,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="maintainers: every exercise fails as shipped and passes with solutions"
     )
     commands.add_parser(
-        "manifest", help="maintainers: record the shipped starter files after editing exercises"
+        "manifest",
+        help="maintainers: record the starter files and protected files' digests after a change",
     )
     return parser
 
@@ -104,17 +120,50 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         Console(stderr=True).print(f"[red]The course is malformed:[/] {escape(str(error))}")
         return USAGE_ERROR
-    except UnknownExercise as error:
+    except (UnknownExercise, PristineError) as error:
         Console(stderr=True).print(f"[red]{escape(str(error))}[/]")
         return USAGE_ERROR
 
 
-def grade_with_status(args: argparse.Namespace, exercises: list[Exercise], quiet: bool):
+def grade_with_status(
+    args: argparse.Namespace, exercises: list[Exercise], quiet: bool
+) -> list[ExerciseResult]:
+    """Grade `exercises`, against pristine protected files if `--pristine` asks for them."""
     status = Console(stderr=True)
     if status.is_terminal and not quiet:
         with status.status("Running the exercises…"):
-            return grade(ROOT, exercises, budget=args.budget, test_timeout=args.test_timeout)
-    return grade(ROOT, exercises, budget=args.budget, test_timeout=args.test_timeout)
+            return grade_checked(args, exercises)
+    return grade_checked(args, exercises)
+
+
+def grade_checked(args: argparse.Namespace, exercises: list[Exercise]) -> list[ExerciseResult]:
+    if not args.pristine:
+        return grade_protected(ROOT, exercises, read_manifest(ROOT), args)
+    with tempfile.TemporaryDirectory(prefix="awaitlings-pristine-") as scratch:
+        tree, manifest = pristine_copy(ROOT, args.pristine, Path(scratch))
+        chosen = {e.folder for e in exercises}
+        copied = [e for e in load_exercises(tree) if e.folder in chosen]
+        return grade_protected(tree, copied, manifest, args)
+
+
+def grade_protected(
+    root: Path, exercises: list[Exercise], manifest: dict[str, str], args: argparse.Namespace
+) -> list[ExerciseResult]:
+    """Tampered exercises are not run: they score 0 and say why."""
+    tampered = tampering(root, exercises, manifest)
+    graded = grade(
+        root,
+        [e for e in exercises if e.folder not in tampered],
+        budget=args.budget,
+        test_timeout=args.test_timeout,
+    )
+    by_folder = {r.exercise.folder: r for r in graded}
+    for exercise in exercises:
+        if exercise.folder in tampered:
+            by_folder[exercise.folder] = ExerciseResult(
+                exercise, problem="tampered", problem_message=tampered[exercise.folder]
+            )
+    return [by_folder[exercise.folder] for exercise in exercises]
 
 
 def exit_status(results) -> int:
@@ -246,8 +295,10 @@ def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exerc
 
 def cmd_manifest(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     write_shipped(exercises)
+    write_manifest(ROOT, exercises)
     console.print(
-        f"Recorded the starter files of {len(exercises)} exercises in grader/shipped.json"
+        f"Recorded the starter files of {len(exercises)} exercises in grader/shipped.json "
+        "and the digests of the protected files in grader/manifest.json"
     )
     return 0
 

@@ -32,6 +32,8 @@ def short_message(report: pytest.CollectReport | pytest.TestReport) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, str):
         text = longrepr
+    elif isinstance(longrepr, tuple):  # a skip: (path, line, "Skipped: reason")
+        text = str(longrepr[2]).removeprefix("Skipped: ")
     elif crash := getattr(longrepr, "reprcrash", None):
         text = crash.message
     else:
@@ -74,7 +76,7 @@ def timeout_message(report: pytest.TestReport, message: str) -> str | None:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" or report.outcome != "passed":
-        message = short_message(report) if report.failed else ""
+        message = short_message(report) if report.failed or report.skipped else ""
         timed_out = timeout_message(report, message)
         _write(
             {
@@ -84,6 +86,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
                 "outcome": report.outcome,
                 "message": timed_out or message,
                 "timeout": timed_out is not None,
+                "xfail": hasattr(report, "wasxfail"),
             }
         )
 

@@ -188,6 +188,14 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
             result.problem = "error"
             result.problem_message = f"the tests could not be collected: {record['message']}"
             continue
+        if record["outcome"] == "skipped" or record.get("xfail"):
+            result.problem = "tampered"
+            result.problem_message = (
+                f"{record['nodeid'].split('::')[-1]} was skipped or marked xfail "
+                f"({record['message'] or 'no reason given'}) — tests in this course never "
+                "skip; remove the skip or xfail"
+            )
+            continue
         if record["timeout"]:
             status = "timeout"
         elif record["outcome"] == "passed":

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from course.catalog import Exercise, load_exercises
+from grader.integrity import build_manifest, read_manifest
 from grader.results import ExerciseResult
 from grader.run import grade
 from grader.shipped import read_shipped, snapshot
@@ -42,6 +43,11 @@ def verify(
     """Problems found (empty when the course is sound), with both runs' results."""
     exercises = load_exercises(root)
     problems = layout_problems(root, exercises)
+    if build_manifest(root, exercises) != read_manifest(root):
+        problems.append(
+            "grader/manifest.json does not match the protected files: "
+            "run `python grader manifest` after changing tests, harness or grader"
+        )
     if snapshot(exercises) != read_shipped(root / "grader" / "shipped.json"):
         problems.append(
             "grader/shipped.json does not match the exercises' editable files: "

@@ -1,0 +1,142 @@
+"""Protected files: the tests, the harness, the grader and the course's configuration.
+
+A learner edits only the files each `exercise.toml` lists. Everything else a
+grade depends on is protected: its SHA-256 is recorded in
+`grader/manifest.json` (maintainers regenerate it with `python grader
+manifest`). An exercise whose protected files were changed or deleted, or
+whose folder gained pytest configuration, is graded `tampered`, is not run
+(a planted conftest.py would run inside the grader's test process) and
+scores 0. A change to a file every exercise depends on (the harness, the root
+conftest.py, pyproject.toml) taints every exercise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+from course.catalog import Exercise
+from grader.workspace import copy_course
+
+MANIFEST = Path("grader") / "manifest.json"
+SHARED_PARTS = (
+    "conftest.py",
+    "pyproject.toml",
+    "course",
+    "grader",
+    "exercises/__init__.py",
+    "exercises/chapters.toml",
+)
+SHARED_SKIPPED = {"grader/manifest.json"}  # the manifest cannot hold its own digest
+# Files that would change how pytest runs an exercise's tests if added to its folder.
+PYTEST_CONFIG = {"conftest.py", "pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml"}
+
+
+def _files(root: Path, part: str) -> list[Path]:
+    path = root / part
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def shared_files(root: Path) -> list[str]:
+    names = (p.relative_to(root).as_posix() for part in SHARED_PARTS for p in _files(root, part))
+    return [name for name in names if name not in SHARED_SKIPPED]
+
+
+def exercise_files(root: Path, exercise: Exercise) -> list[str]:
+    """The exercise's protected files: all but the learner's files and the README."""
+    learner = {*exercise.files, "README.md"}
+    return [
+        p.relative_to(root).as_posix()
+        for p in _files(root, f"exercises/{exercise.folder}")
+        if p.relative_to(exercise.path).as_posix() not in learner
+    ]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_manifest(root: Path, exercises: list[Exercise]) -> dict[str, str]:
+    names = shared_files(root) + [n for e in exercises for n in exercise_files(root, e)]
+    return {name: digest(root / name) for name in sorted(names)}
+
+
+def write_manifest(root: Path, exercises: list[Exercise]) -> None:
+    manifest = build_manifest(root, exercises)
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+
+
+def read_manifest(root: Path) -> dict[str, str]:
+    return json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _changes(root: Path, names: list[str], manifest: dict[str, str]) -> list[str]:
+    problems = []
+    for name in names:
+        path = root / name
+        if not path.is_file():
+            problems.append(f"{name} was deleted (restore it: git checkout -- {name})")
+        elif digest(path) != manifest[name]:
+            problems.append(f"{name} was changed (restore it: git checkout -- {name})")
+    return problems
+
+
+def tampering(root: Path, exercises: list[Exercise], manifest: dict[str, str]) -> dict[str, str]:
+    """Exercise folder → why it is tampered, for every exercise that is."""
+    shared = [name for name in manifest if not name.startswith("exercises/ex")]
+    shared_problems = _changes(root, shared, manifest)
+    # pytest reads these wherever they sit above the exercises: root, exercises/.
+    for folder in (root, root / "exercises"):
+        for name in sorted(PYTEST_CONFIG):
+            relative = (folder / name).relative_to(root).as_posix()
+            if (folder / name).is_file() and relative not in manifest:
+                shared_problems.append(f"{relative} was added (delete it)")
+    found = {}
+    for exercise in exercises:
+        prefix = f"exercises/{exercise.folder}/"
+        mine = [name for name in manifest if name.startswith(prefix)]
+        problems = shared_problems + _changes(root, mine, manifest)
+        for path in exercise.path.rglob("*"):
+            relative = path.relative_to(root).as_posix()
+            if path.name in PYTEST_CONFIG and relative not in manifest:
+                problems.append(f"{relative} was added (delete it)")
+        if problems:
+            found[exercise.folder] = (
+                f"{'; '.join(problems)} — the tests, the harness and the course's configuration "
+                f"are protected: change only {', '.join(exercise.files)}"
+            )
+    return found
+
+
+class PristineError(Exception):
+    """The protected files could not be read from the git ref."""
+
+
+def git_show(root: Path, ref: str, name: str) -> bytes:
+    done = subprocess.run(
+        ["git", "show", f"{ref}:{name}"], cwd=root, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise PristineError(f"cannot read {name} at {ref}: {done.stderr.decode().strip()}")
+    return done.stdout
+
+
+def pristine_copy(root: Path, ref: str, destination: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the course with its protected files as they are at git `ref`.
+
+    The learner's files come from the working tree, so edited tests cannot
+    earn points; files the learner added (a conftest.py…) come along and are
+    reported by `tampering()`.
+    """
+    manifest_bytes = git_show(root, ref, MANIFEST.as_posix())
+    manifest = json.loads(manifest_bytes)
+    tree = copy_course(root, destination / "course")
+    (tree / MANIFEST).write_bytes(manifest_bytes)
+    for name in manifest:
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_bytes(git_show(root, ref, name))
+    return tree, manifest

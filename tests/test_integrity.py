@@ -1,0 +1,103 @@
+"""Protected files: edited, deleted or added test machinery scores 0 and says how to restore it."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from course.catalog import load_exercises
+from tests.conftest import by_id
+
+pytestmark = pytest.mark.timeout(300)
+EXERCISES = load_exercises()
+
+
+def test_each_kind_of_tampering_is_named_and_scores_zero(course):
+    course.solve()
+    course.write(
+        "exercises/ex02_missing_await/views.py",
+        'import pytest\n\npytest.skip("later", allow_module_level=True)\n',
+    )
+    test_file = "exercises/ex03_blocking_sleep/test_blocking_sleep.py"
+    course.write(test_file, "def test_nothing():\n    pass\n")
+    course.write("exercises/ex04_async_http_client/conftest.py", "")
+    (course.path / "exercises/ex05_sync_view_blocks/urls.py").unlink()
+
+    code, document = course.grade_json()
+
+    assert code == 1
+    exercises = by_id(document)
+    expected = {
+        "missing_await": "was skipped or marked xfail (later)",
+        "blocking_sleep": f"{test_file} was changed (restore it: git checkout -- {test_file})",
+        "async_http_client": "exercises/ex04_async_http_client/conftest.py was added (delete it)",
+        "sync_view_blocks": "exercises/ex05_sync_view_blocks/urls.py was deleted",
+    }
+    for name, message in expected.items():
+        assert exercises[name]["status"] == "tampered", name
+        assert exercises[name]["score"] == 0
+        assert message in exercises[name]["message"]
+    untouched = {"first_async_view", "dont_async_everything"}
+    assert {exercises[name]["status"] for name in untouched} == {"passed"}
+    assert document["score"] == sum(exercises[name]["points"] for name in untouched)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda course: course.write("conftest.py", "pytest_plugins = []\n"), "conftest.py was"),
+        (lambda course: course.write("pytest.ini", "[pytest]\n"), "pytest.ini was added"),
+        (lambda course: course.write("exercises/conftest.py", ""), "exercises/conftest.py was"),
+    ],
+    ids=["root conftest edited", "pytest.ini added", "exercises/conftest.py added"],
+)
+def test_tampering_with_what_every_exercise_uses_taints_them_all(course, change, named):
+    change(course.solve())
+
+    code, document = course.grade_json()
+
+    assert code == 1 and document["score"] == 0
+    assert {e["status"] for e in document["exercises"]} == {"tampered"}
+    assert all(named in e["message"] for e in document["exercises"])
+
+
+def git(course, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=course.path,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_pristine_grades_against_the_tests_at_a_git_ref(course):
+    git(course, "init", "-q")
+    git(course, "add", "-A")
+    git(course, "commit", "-q", "-m", "course as shipped")
+    # An edited test that would pass anything:
+    test_file = "exercises/ex03_blocking_sleep/test_blocking_sleep.py"
+    course.write(test_file, "def test_nothing():\n    pass\n")
+
+    _, plain = course.grade_json()
+    _, pristine = course.grade_json("--pristine", "HEAD")
+
+    assert by_id(plain)["blocking_sleep"]["status"] == "tampered"
+    blocking = by_id(pristine)["blocking_sleep"]
+    assert blocking["status"] == "failed", blocking["message"]
+    assert "time.sleep()" in blocking["message"]
+    assert pristine["score"] == 0
+
+
+def test_pristine_with_an_unknown_ref_is_a_usage_error(course):
+    git(course, "init", "-q")
+    done = course.grader("--pristine", "no-such-ref")
+    assert done.returncode == 2
+    assert "cannot read grader/manifest.json at no-such-ref" in done.stderr
+
+
+def test_verify_notices_a_manifest_out_of_date(course):
+    course.write("exercises/ex01_first_async_view/test_first_async_view.py", "# changed\n")
+    done = course.grader("verify")
+    assert done.returncode == 1
+    assert "grader/manifest.json does not match the protected files" in done.stdout
