@@ -84,14 +84,12 @@ def test_hostile_code_in_some_exercises_leaves_the_others_graded(course):
         "exercises/ex06_dont_async_everything/views.py",
         "async def register(request):\n    raise KeyboardInterrupt\n",
     )
-
     started = time.monotonic()
 
     # The endless loop is stopped by the harness's watchdog, long before the budget.
     code, document = course.grade_json("--test-timeout", "2", "--budget", "90")
 
     assert time.monotonic() - started < 60
-
     assert code == 1
     exercises = by_id(document)
     assert exercises["missing_await"]["status"] == "error"
@@ -106,6 +104,29 @@ def test_hostile_code_in_some_exercises_leaves_the_others_graded(course):
     others = {"first_async_view", "sync_view_blocks"}
     assert {exercises[name]["status"] for name in others} == {"passed"}
     assert document["score"] == sum(exercises[name]["points"] for name in others)
+
+
+def test_sys_exit_is_reported_for_its_exercise_not_obeyed(course):
+    course.solve()
+    course.write("exercises/ex02_missing_await/views.py", "import sys\n\nsys.exit(0)\n")
+    course.write(
+        "exercises/ex03_blocking_sleep/views.py",
+        "import sys\n\n\nasync def order_status(request):\n    sys.exit(0)\n",
+    )
+
+    code, document = course.grade_json()
+
+    exercises = by_id(document)
+    assert exercises["missing_await"]["status"] == "error"
+    assert "called sys.exit(0) while being imported" in exercises["missing_await"]["message"]
+    assert exercises["blocking_sleep"]["status"] == "failed"
+    assert (
+        "the view called sys.exit(0) at exercises/ex03_blocking_sleep/views.py:5"
+        in (exercises["blocking_sleep"]["message"])
+    )
+    others = set(exercises) - {"missing_await", "blocking_sleep"}
+    assert {exercises[name]["status"] for name in others} == {"passed"}
+    assert code == 1
 
 
 def test_noisy_and_lingering_code_is_graded_normally_and_quickly(course):

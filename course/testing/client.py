@@ -44,7 +44,7 @@ class ExerciseClient:
     async def request(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
         try:
             response = await getattr(self._client, method)(path, **kwargs)
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # SystemExit would end the whole session
             failure = error
         else:
             self._fail_for_lesson_mistakes()
@@ -69,10 +69,15 @@ class ExerciseClient:
         if unawaited:
             pytest.fail(unawaited[0].describe(), pytrace=False)
 
-    def _explain(self, error: Exception) -> str | None:
+    def _explain(self, error: BaseException) -> str | None:
         """A plain-words reason for errors that are the lesson's mistake, else None."""
         location = self.guard.code.in_traceback(error.__traceback__)
         where = f" at {location}" if location else ""
+        if isinstance(error, SystemExit):
+            return (
+                f"the view called sys.exit({error.code!r}){where} — a view returns a response; "
+                "stopping the process stops every request"
+            )
         if isinstance(error, SynchronousOnlyOperation):
             return (
                 f"the view used the database synchronously on the event loop{where} — "

@@ -129,6 +129,10 @@ def import_learner_module(name: str) -> None:
         pytest.fail(
             f"{where} has a syntax error: {error.msg} — fix it and run again", pytrace=False
         )
+    except SystemExit as error:
+        # Left to propagate, it would stop the whole test session, not this test.
+        message = f"the exercise's code called sys.exit({error.code!r}) while being imported"
+        pytest.fail(f"{message} — remove it", pytrace=False)
     except Exception as error:
         message = f"the exercise's code could not be imported: {type(error).__name__}: {error}"
         pytest.fail(message, pytrace=False)
