@@ -1,6 +1,6 @@
 """A slow local stand-in for the weather API, for trying the course by hand.
 
-    python -m course.fake_api            # serves http://127.0.0.1:8001/forecast
+    python -m course.fake_api      # http://127.0.0.1:8001/forecast, /weather, /news, /stocks
 
 Each answer takes `LATENCY` seconds, like a real remote API, so you can see
 with curl or a browser whether your views wait for it one request at a time
@@ -14,15 +14,20 @@ import json
 import uvicorn
 
 LATENCY = 1.0
-FORECAST = {"city": "Lisbon", "temperature": 21, "sky": "clear"}
+ANSWERS = {
+    "/forecast": {"city": "Lisbon", "temperature": 21, "sky": "clear"},
+    "/weather": {"city": "Lisbon", "temperature": 21, "sky": "clear"},
+    "/news": {"headline": "Async views ship"},
+    "/stocks": {"AWAIT": 42.0},
+}
 
 
 async def app(scope: dict, receive, send) -> None:
     if scope["type"] != "http":
         return
     await asyncio.sleep(LATENCY)
-    found = scope["path"] == "/forecast"
-    body = json.dumps(FORECAST if found else {"error": "not found"}).encode()
+    found = scope["path"] in ANSWERS
+    body = json.dumps(ANSWERS.get(scope["path"], {"error": "not found"})).encode()
     await send(
         {
             "type": "http.response.start",

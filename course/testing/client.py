@@ -9,6 +9,7 @@ the learner's line, instead of a traceback through Django and the harness.
 from __future__ import annotations
 
 import asyncio
+import re
 import traceback
 from typing import Any
 
@@ -22,6 +23,9 @@ from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
 from course.testing.network import find_refusal
 
+# JSON can hold a result, never the awaitable that would produce it.
+AWAITABLE_IN_JSON = re.compile(r"Object of type (_GatheringFuture|Task|Future) is not JSON")
+
 
 class ExerciseClient:
     """Calls the exercise's views; ask the `client` fixture for one."""
@@ -31,8 +35,26 @@ class ExerciseClient:
         self.unawaited = unawaited
         self._client = AsyncClient()
 
-    async def get(self, path: str, **kwargs: Any) -> HttpResponse:
-        return await self.request("get", path, **kwargs)
+    async def get(self, path: str, *, within: float | None = None, **kwargs: Any) -> HttpResponse:
+        """GET `path`; with `within`, fail plainly if the view has not answered by then.
+
+        `within` is the test's own deadline, in loop time (fake in tests): a
+        view that would wait forever fails at once with a message, instead of
+        running into pytest-timeout.
+        """
+        if within is None:
+            return await self.request("get", path, **kwargs)
+        try:
+            async with asyncio.timeout(within) as deadline:
+                return await self.request("get", path, **kwargs)
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # the view's own TimeoutError, not the test's deadline
+        pytest.fail(
+            f"the view was still waiting after {within:g} s — something it awaits never "
+            "finishes; give it a deadline",
+            pytrace=False,
+        )
 
     async def post(self, path: str, data: Any = None, **kwargs: Any) -> HttpResponse:
         return await self.request("post", path, data=data, **kwargs)
@@ -77,6 +99,11 @@ class ExerciseClient:
             return (
                 f"the view called sys.exit({error.code!r}){where} — a view returns a response; "
                 "stopping the process stops every request"
+            )
+        if isinstance(error, TypeError) and (pending := AWAITABLE_IN_JSON.search(str(error))):
+            return (
+                f"the view put a {pending.group(1)} object into its response{where}, not its "
+                "result — `await` it to get the result"
             )
         if isinstance(error, SynchronousOnlyOperation):
             return (

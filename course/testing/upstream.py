@@ -77,7 +77,7 @@ class Endpoint:
         self.calls += 1
         if _through_async_client():
             self.async_calls += 1
-            return self._answer_async()
+            return self._answer_async(request)
         self.sync_calls += 1
         if _on_event_loop_thread():
             # A sync client on the loop thread: answer at once, the blocking
@@ -89,10 +89,18 @@ class Endpoint:
     def _response(self) -> httpx.Response:
         return httpx.Response(self.status, json=self.json)
 
-    async def _answer_async(self) -> httpx.Response:
+    async def _answer_async(self, request: httpx.Request) -> httpx.Response:
         self.upstream._enter(self)
         try:
             await self.upstream._meet_async()
+            # Like a real connection, honour the client's read timeout: respx
+            # replaces the transport that would otherwise enforce it.
+            read_timeout = request.extensions.get("timeout", {}).get("read")
+            if read_timeout is not None and (self.latency is None or self.latency > read_timeout):
+                await asyncio.sleep(read_timeout)
+                raise httpx.ReadTimeout(
+                    f"no answer from {self.url} in {read_timeout} s", request=request
+                )
             if self.latency is None:
                 await asyncio.Future()  # an upstream that never answers
             await asyncio.sleep(self.latency)
