@@ -9,6 +9,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 
 from course.testing.locate import LearnerCode
@@ -203,3 +204,51 @@ def test_a_failing_import_is_reported_plainly(tmp_path, monkeypatch):
     module = learner_package(tmp_path, monkeypatch, "badimport", "from .views import nothing\n")
     with failure("the exercise's code could not be imported: ModuleNotFoundError"):
         import_learner_module(module)
+
+
+# Task leaks
+
+
+async def test_tasks_left_running_are_named(client, upstream, tasks):
+    upstream.endpoint("https://api.example/item", json=ITEM, latency=5)
+    await client.get("/starts_and_forgets/")
+    with failure(r"1 task\(s\) it started were still running \(fetch\(\)\)"):
+        await tasks.assert_none_left()
+
+
+async def test_no_tasks_left_after_a_view_that_waits_for_its_work(client, upstream, tasks):
+    upstream.endpoint("https://api.example/item", json=ITEM)
+    await client.get("/awaits/")
+    await tasks.assert_none_left()
+
+
+# Fake upstream behaviours
+
+
+async def test_status_sequences_connection_errors_and_prefix_routes(client, upstream):
+    flaky = upstream.endpoint("https://api.example/item/0", status=[503, 200], json={"n": 0})
+    upstream.endpoint("https://api.example/item/1", error=httpx.ConnectError)
+    upstream.endpoint("https://api.example/item/", prefix=True, json=lambda r: {"path": r.url.path})
+
+    statuses = [(await client.get("/status_of/0/")).json()["status"] for _ in range(2)]
+    unreachable = (await client.get("/status_of/1/")).json()
+    echoed = (await client.get("/status_of/7/")).json()
+
+    assert statuses == [503, 200]
+    assert len(flaky.call_times) == 2 and flaky.call_times[0] <= flaky.call_times[1]
+    assert unreachable == {"error": "ConnectError"}
+    assert echoed == {"status": 200, "json": {"path": "/item/7"}}
+
+
+async def test_the_client_read_timeout_is_honoured(client, upstream):
+    upstream.endpoint("https://api.example/item/2", latency=None)
+    response = await client.get("/status_of/2/", within=60)
+    assert response.json() == {"error": "ReadTimeout"}
+
+
+def test_a_cyclic_exception_chain_does_not_hang_the_network_check():
+    from course.testing.network import find_refusal
+
+    first, second = ValueError("first"), ValueError("second")
+    first.__context__, second.__context__ = second, first
+    assert find_refusal(first) is None

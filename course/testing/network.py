@@ -21,9 +21,11 @@ class RealNetworkError(ConnectionError):
 
 def find_refusal(error: BaseException | None) -> RealNetworkError | None:
     """The `RealNetworkError` behind `error`, which clients such as httpx wrap in their own."""
-    while error is not None:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:  # chains can loop back on themselves
         if isinstance(error, RealNetworkError):
             return error
+        seen.add(id(error))
         error = error.__cause__ or error.__context__
     return None
 

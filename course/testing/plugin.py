@@ -33,6 +33,7 @@ from course.testing.blocking import BlockingGuard
 from course.testing.client import ExerciseClient
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
+from course.testing.tasks import TaskProbe
 from course.testing.threads import ThreadProbe
 from course.testing.tls import shared_tls_contexts
 from course.testing.upstream import FakeUpstream
@@ -165,6 +166,12 @@ def upstream() -> Iterator[FakeUpstream]:
     """The fake slow API; every httpx request it does not serve fails at once."""
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
         yield FakeUpstream(router)
+
+
+@pytest.fixture
+def tasks() -> TaskProbe:
+    """`await tasks.assert_none_left()` fails if the view left tasks running."""
+    return TaskProbe()
 
 
 @pytest.fixture

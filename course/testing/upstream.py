@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,17 +56,19 @@ def _on_event_loop_thread() -> bool:
     return True
 
 
-@dataclass
+@dataclass(repr=False)
 class Endpoint:
     """One mocked URL, and the record of the calls it received."""
 
     upstream: FakeUpstream
     method: str
     url: str
-    json: Any
-    status: int
+    json: Any  # the payload, or a function of the request that returns it
+    statuses: tuple[int, ...]  # the status of each call in turn; the last one repeats
     latency: float | None
+    error: type[httpx.TransportError] | None = None
     calls: int = 0
+    call_times: list[float] = field(default_factory=list)  # loop time of each async call
     async_calls: int = 0
     sync_calls: int = 0
     sync_calls_on_event_loop: int = 0
@@ -73,23 +76,31 @@ class Endpoint:
     in_flight: int = 0
     peak_in_flight: int = 0
 
+    def __repr__(self) -> str:  # short: pytest shows it in assertion messages
+        return f"<endpoint {self.method} {self.url}>"
+
     def __call__(self, request: httpx.Request) -> Any:
+        status = self.statuses[min(self.calls, len(self.statuses) - 1)]
         self.calls += 1
         if _through_async_client():
             self.async_calls += 1
-            return self._answer_async(request)
+            self.call_times.append(asyncio.get_running_loop().time())
+            return self._answer_async(request, status)
         self.sync_calls += 1
         if _on_event_loop_thread():
             # A sync client on the loop thread: answer at once, the blocking
             # guard or the test reports it. Waiting here would stall the loop.
             self.sync_calls_on_event_loop += 1
-            return self._response()
-        return self._answer_sync()
+            return self._response(request, status)
+        return self._answer_sync(request, status)
 
-    def _response(self) -> httpx.Response:
-        return httpx.Response(self.status, json=self.json)
+    def _response(self, request: httpx.Request, status: int) -> httpx.Response:
+        if self.error is not None:
+            raise self.error(f"cannot reach {self.url}", request=request)
+        payload = self.json(request) if callable(self.json) else self.json
+        return httpx.Response(status, json=payload)
 
-    async def _answer_async(self, request: httpx.Request) -> httpx.Response:
+    async def _answer_async(self, request: httpx.Request, status: int) -> httpx.Response:
         self.upstream._enter(self)
         try:
             await self.upstream._meet_async()
@@ -104,26 +115,26 @@ class Endpoint:
             if self.latency is None:
                 await asyncio.Future()  # an upstream that never answers
             await asyncio.sleep(self.latency)
-            return self._response()
+            return self._response(request, status)
         except asyncio.CancelledError:
             self.cancelled += 1
             raise
         finally:
             self.upstream._leave(self)
 
-    def _answer_sync(self) -> httpx.Response:
+    def _answer_sync(self, request: httpx.Request, status: int) -> httpx.Response:
         import time  # a real wait, on a worker thread: that is what a sync client does
 
         self.upstream._enter(self)
         try:
             self.upstream._meet_sync()
             time.sleep(self.latency if self.latency is not None else RENDEZVOUS_TIMEOUT)
-            return self._response()
+            return self._response(request, status)
         finally:
             self.upstream._leave(self)
 
 
-@dataclass
+@dataclass(repr=False)
 class FakeUpstream:
     """The fake API an exercise's view calls. Ask the `upstream` fixture for one."""
 
@@ -142,13 +153,23 @@ class FakeUpstream:
         url: str,
         *,
         json: Any = None,
-        status: int = 200,
+        status: int | Sequence[int] = 200,
         latency: float | None = DEFAULT_LATENCY,
+        error: type[httpx.TransportError] | None = None,
+        prefix: bool = False,
         method: str = "GET",
     ) -> Endpoint:
-        """Serve `url` with `json` after `latency` seconds (`None`: never answer)."""
-        endpoint = Endpoint(self, method, url, json, status, latency)
-        self.router.route(method=method, url=url).mock(side_effect=endpoint)
+        """Serve `url` with `json` after `latency` seconds (`None`: never answer).
+
+        `json` may be a function of the request; `status` may be a sequence,
+        one status per call, the last one repeating (`[503, 503, 200]`);
+        `error` (e.g. `httpx.ConnectError`) makes every call fail to connect;
+        `prefix` serves every URL that starts with `url`.
+        """
+        statuses = (status,) if isinstance(status, int) else tuple(status)
+        endpoint = Endpoint(self, method, url, json, statuses, latency, error)
+        match = {"url__startswith": url} if prefix else {"url": url}
+        self.router.route(method=method, **match).mock(side_effect=endpoint)
         self.endpoints.append(endpoint)
         return endpoint
 

@@ -17,6 +17,10 @@ NAMES = [
     "hashes_in_thread",
     "calls_unmocked",
     "calls_real_network",
+    "starts_and_forgets",
 ]
 
-urlpatterns = [path(f"{name}/", getattr(views, name)) for name in NAMES]
+urlpatterns = [
+    *(path(f"{name}/", getattr(views, name)) for name in NAMES),
+    path("status_of/<int:n>/", views.status_of),
+]

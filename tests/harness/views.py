@@ -91,3 +91,17 @@ async def calls_real_network(request: HttpRequest) -> JsonResponse:
     async with httpx.AsyncClient() as client:
         await client.get("https://real-host.example/")
     return JsonResponse({})
+
+
+async def starts_and_forgets(request: HttpRequest) -> JsonResponse:
+    asyncio.get_running_loop().create_task(fetch())  # never awaited nor cancelled
+    return JsonResponse({})
+
+
+async def status_of(request: HttpRequest, n: int) -> JsonResponse:
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.get(f"{API}/item/{n}")
+    except httpx.TransportError as error:
+        return JsonResponse({"error": type(error).__name__})
+    return JsonResponse({"status": response.status_code, "json": response.json()})

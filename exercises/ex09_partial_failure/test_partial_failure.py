@@ -1,0 +1,50 @@
+"""The spec of exercise 09. Run it alone with `pytest exercises/ex09_partial_failure`."""
+
+import httpx
+import pytest
+
+from course.dashboard import NEWS_URL, STOCKS_URL, WEATHER_URL
+
+WEATHER = {"city": "Lisbon", "sky": "clear"}
+STOCKS = {"AWAIT": 42.0}
+UNAVAILABLE = {"error": "unavailable"}
+
+FAILURES = {
+    "an error page": {"status": 500, "latency": 0.1},
+    "a refused connection": {"error": httpx.ConnectError, "latency": 0.1},
+    "no answer in time": {"latency": None},  # the client's own 10 s timeout ends it
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=list(FAILURES))
+async def test_one_failing_api_leaves_the_others_on_the_page(client, upstream, tasks, failure):
+    weather = upstream.endpoint(WEATHER_URL, json=WEATHER, latency=0.5)
+    stocks = upstream.endpoint(STOCKS_URL, json=STOCKS, latency=1.0)
+    upstream.endpoint(NEWS_URL, json={}, **FAILURES[failure])
+
+    try:
+        response = await client.get("/", within=30)
+    except Exception as error:
+        pytest.fail(
+            f"one failing API took the whole page down ({type(error).__name__}: {error}) "
+            "— catch each call's failure and show UNAVAILABLE for it",
+            pytrace=False,
+        )
+
+    assert response.status_code == 200
+    assert response.json() == {"weather": WEATHER, "news": UNAVAILABLE, "stocks": STOCKS}, (
+        "the page must keep the parts that worked and show UNAVAILABLE for the one that failed"
+    )
+    for endpoint in (weather, stocks):
+        assert endpoint.calls == 1 and endpoint.cancelled == 0
+    await tasks.assert_none_left()
+
+
+async def test_with_every_api_up_the_page_is_whole(client, upstream):
+    upstream.endpoint(WEATHER_URL, json=WEATHER)
+    upstream.endpoint(NEWS_URL, json={"headline": "ok"})
+    upstream.endpoint(STOCKS_URL, json=STOCKS)
+
+    response = await client.get("/")
+
+    assert response.json() == {"weather": WEATHER, "news": {"headline": "ok"}, "stocks": STOCKS}

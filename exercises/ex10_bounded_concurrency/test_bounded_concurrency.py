@@ -1,0 +1,36 @@
+"""The spec of exercise 10. Run it alone with `pytest exercises/ex10_bounded_concurrency`."""
+
+from course.shop import LIMIT, PRICES_URL
+
+
+def price_of(request):
+    product = int(request.url.path.rsplit("/", 1)[1])
+    return {"id": product, "price": product * 1.5}
+
+
+async def test_the_price_list_has_every_product_in_order(client, upstream):
+    upstream.endpoint(PRICES_URL, prefix=True, json=price_of, latency=0.2)
+
+    response = await client.get("/", within=60)
+
+    assert response.status_code == 200
+    assert [price["id"] for price in response.json()["prices"]] == list(range(1, 51)), (
+        "the prices must be in the order of PRODUCTS"
+    )
+
+
+async def test_exactly_the_allowed_number_of_calls_run_at_once(client, upstream):
+    prices = upstream.endpoint(PRICES_URL, prefix=True, json=price_of, latency=0.2)
+    upstream.hold_until_in_flight(LIMIT)
+
+    await client.get("/", within=60)
+
+    assert prices.calls == 50, f"the view made {prices.calls} calls for 50 products"
+    assert prices.peak_in_flight <= LIMIT, (
+        f"{prices.peak_in_flight} calls were in flight at once, but the price API allows "
+        f"{LIMIT} — cap them with asyncio.Semaphore(LIMIT)"
+    )
+    upstream.assert_in_flight_at_once(
+        LIMIT,
+        reason=f"the calls ran one after another; {LIMIT} may run at once, so let them",
+    )

@@ -1,0 +1,57 @@
+"""The spec of exercise 11. Run it alone with `pytest exercises/ex11_retry_backoff`.
+
+Tests run on a fake loop clock: backoff waits cost no real time, and the
+fake API records when (in loop time) each attempt arrived.
+"""
+
+from itertools import pairwise
+
+from course.weather import FORECAST_URL
+
+FORECAST = {"city": "Evora", "temperature": 30, "sky": "hot"}
+
+
+def waits_between(endpoint) -> list[float]:
+    return [round(later - earlier, 3) for earlier, later in pairwise(endpoint.call_times)]
+
+
+async def test_a_busy_api_is_retried_until_it_answers(client, upstream):
+    from exercises.ex11_retry_backoff.views import BACKOFF  # after `client` checked it imports
+
+    api = upstream.endpoint(FORECAST_URL, json=FORECAST, status=[503, 503, 200], latency=0.01)
+
+    response = await client.get("/", within=60)
+
+    assert api.calls == 3, (
+        f"the API answered 503, 503, 200, but was called {api.calls} time(s) — on a 503, "
+        "wait and try again"
+    )
+    assert response.status_code == 200
+    assert response.json() == FORECAST
+    waits = waits_between(api)
+    assert waits[0] >= BACKOFF, (
+        f"the view tried again {waits[0]} s after a 503; wait at least BACKOFF ({BACKOFF} s)"
+    )
+    assert waits[1] > waits[0], f"the waits were {waits}; each wait must be longer than the last"
+
+
+async def test_it_gives_up_after_the_last_attempt(client, upstream):
+    from exercises.ex11_retry_backoff.views import ATTEMPTS
+
+    api = upstream.endpoint(FORECAST_URL, json={}, status=503, latency=0.01)
+
+    response = await client.get("/", within=120)
+
+    assert api.calls == ATTEMPTS, f"the view tried {api.calls} time(s); it may try {ATTEMPTS}"
+    assert response.status_code == 503, (
+        f"after the last attempt, answer 503 with an error, not {response.status_code}"
+    )
+    assert "error" in response.json()
+
+
+async def test_an_api_that_answers_at_once_is_called_once(client, upstream):
+    api = upstream.endpoint(FORECAST_URL, json=FORECAST, latency=0.01)
+
+    response = await client.get("/")
+
+    assert (api.calls, response.json()) == (1, FORECAST)

@@ -1,0 +1,12 @@
+import asyncio
+
+from django.http import JsonResponse
+
+from course.dashboard import fetch_news, fetch_stocks, fetch_weather
+
+
+async def dashboard(request):
+    weather, news, stocks = await asyncio.gather(
+        fetch_weather(), fetch_news(), fetch_stocks(), return_exceptions=True
+    )
+    return JsonResponse({"weather": weather, "news": news, "stocks": stocks})

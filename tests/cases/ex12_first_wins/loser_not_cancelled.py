@@ -1,0 +1,11 @@
+import asyncio
+
+from django.http import JsonResponse
+
+from course.mirrors import MIRRORS, fetch_from
+
+
+async def forecast(request):
+    calls = [asyncio.create_task(fetch_from(mirror)) for mirror in MIRRORS]
+    done, _ = await asyncio.wait(calls, return_when=asyncio.FIRST_COMPLETED)
+    return JsonResponse(done.pop().result())
