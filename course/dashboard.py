@@ -3,14 +3,14 @@
 Each helper asks one API and returns its JSON. They are independent of each
 other, which is the point of exercise 07. In tests, respx answers in place
 of the remote hosts; to try the views by hand, run `python -m course.fake_api`
-and set `AWAITLINGS_DASHBOARD_API=http://127.0.0.1:8001`.
+and set `AWAITLINGS_API=http://127.0.0.1:8001`.
 """
 
 import os
 
 import httpx
 
-API = os.environ.get("AWAITLINGS_DASHBOARD_API", "https://dashboard.example")
+API = os.environ.get("AWAITLINGS_API", "https://dashboard.example")
 WEATHER_URL = f"{API}/weather"
 NEWS_URL = f"{API}/news"
 STOCKS_URL = f"{API}/stocks"

@@ -1,6 +1,6 @@
 """A slow local stand-in for the weather API, for trying the course by hand.
 
-    python -m course.fake_api      # http://127.0.0.1:8001/forecast, /weather, /news, /stocks
+    python -m course.fake_api      # http://127.0.0.1:8001: every API the exercises call
 
 Each answer takes `LATENCY` seconds, like a real remote API, so you can see
 with curl or a browser whether your views wait for it one request at a time
@@ -22,12 +22,22 @@ ANSWERS = {
 }
 
 
+def answer_for(path: str) -> dict | None:
+    if path.startswith("/prices/") and path.removeprefix("/prices/").isdigit():
+        product = int(path.removeprefix("/prices/"))
+        return {"id": product, "price": product * 1.5}
+    if path in ("/a/forecast", "/b/forecast"):  # the two mirrors of exercise 12
+        return {**ANSWERS["/forecast"], "mirror": path[1]}
+    return ANSWERS.get(path)
+
+
 async def app(scope: dict, receive, send) -> None:
     if scope["type"] != "http":
         return
     await asyncio.sleep(LATENCY)
-    found = scope["path"] in ANSWERS
-    body = json.dumps(ANSWERS.get(scope["path"], {"error": "not found"})).encode()
+    answer = answer_for(scope["path"])
+    found = answer is not None
+    body = json.dumps(answer if found else {"error": "not found"}).encode()
     await send(
         {
             "type": "http.response.start",

@@ -8,7 +8,7 @@ import os
 
 import httpx
 
-API = os.environ.get("AWAITLINGS_MIRRORS_API", "https://mirrors.example")
+API = os.environ.get("AWAITLINGS_API", "https://mirrors.example")
 MIRRORS = (f"{API}/a/forecast", f"{API}/b/forecast")
 
 

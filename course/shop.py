@@ -9,7 +9,7 @@ import os
 
 import httpx
 
-API = os.environ.get("AWAITLINGS_SHOP_API", "https://shop.example")
+API = os.environ.get("AWAITLINGS_API", "https://shop.example")
 PRICES_URL = f"{API}/prices/"
 LIMIT = 5  # calls the price API allows in flight at once
 

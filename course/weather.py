@@ -3,7 +3,7 @@
 It is a real httpx client; in tests, respx answers in place of the remote
 host (nothing leaves the machine). To try the views by hand, run the local
 stand-in (`python -m course.fake_api`) and point the course at it with
-`AWAITLINGS_WEATHER_API=http://127.0.0.1:8001`. Learners read this file, they
+`AWAITLINGS_API=http://127.0.0.1:8001`. Learners read this file, they
 do not edit it.
 """
 
@@ -11,7 +11,7 @@ import os
 
 import httpx
 
-API = os.environ.get("AWAITLINGS_WEATHER_API", "https://weather.example")
+API = os.environ.get("AWAITLINGS_API", "https://weather.example")
 FORECAST_URL = f"{API}/forecast"
 
 
