@@ -111,7 +111,7 @@ def test_hostile_code_in_some_exercises_leaves_the_others_graded(course):
     assert document["score"] == sum(exercises[name]["points"] for name in others)
 
 
-def test_sys_exit_is_reported_for_its_exercise_not_obeyed(course):
+def test_sys_exit_and_endless_recursion_are_reported_for_their_exercise(course):
     course.solve()
     course.write("exercises/ex02_missing_await/views.py", "import sys\n\nsys.exit(0)\n")
     course.write(
@@ -119,17 +119,24 @@ def test_sys_exit_is_reported_for_its_exercise_not_obeyed(course):
         "import sys\n\n\nasync def order_status(request):\n    sys.exit(0)\n",
     )
 
+    course.write(
+        "exercises/ex04_async_http_client/views.py",
+        "async def forecast(request):\n    return await forecast(request)\n",
+    )
+
     code, document = course.grade_json()
 
     exercises = by_id(document)
     assert exercises["missing_await"]["status"] == "error"
     assert "called sys.exit(0) while being imported" in exercises["missing_await"]["message"]
+    assert exercises["async_http_client"]["status"] == "failed"
+    assert "RecursionError" in exercises["async_http_client"]["message"]
     assert exercises["blocking_sleep"]["status"] == "failed"
     assert (
         "the view called sys.exit(0) at exercises/ex03_blocking_sleep/views.py:5"
         in (exercises["blocking_sleep"]["message"])
     )
-    others = set(exercises) - {"missing_await", "blocking_sleep"}
+    others = set(exercises) - {"missing_await", "blocking_sleep", "async_http_client"}
     assert {exercises[name]["status"] for name in others} == {"passed"}
     assert code == 1
 

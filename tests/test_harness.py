@@ -216,6 +216,19 @@ async def test_tasks_left_running_are_named(client, upstream, tasks):
         await tasks.assert_none_left()
 
 
+async def test_the_fake_upstream_records_a_cancelled_call(client, upstream, tasks):
+    item = upstream.endpoint("https://api.example/item", json=ITEM, latency=5)
+    await client.get("/starts_then_cancels/")
+    await tasks.assert_none_left()
+    assert (item.calls, item.cancelled, item.in_flight) == (1, 1, 0)
+
+
+async def test_a_call_left_running_is_not_counted_as_cancelled(client, upstream):
+    item = upstream.endpoint("https://api.example/item", json=ITEM, latency=5)
+    await client.get("/starts_and_forgets/")
+    assert (item.calls, item.cancelled) == (1, 0)
+
+
 async def test_no_tasks_left_after_a_view_that_waits_for_its_work(client, upstream, tasks):
     upstream.endpoint("https://api.example/item", json=ITEM)
     await client.get("/awaits/")

@@ -18,6 +18,7 @@ NAMES = [
     "calls_unmocked",
     "calls_real_network",
     "starts_and_forgets",
+    "starts_then_cancels",
 ]
 
 urlpatterns = [

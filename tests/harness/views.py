@@ -105,3 +105,10 @@ async def status_of(request: HttpRequest, n: int) -> JsonResponse:
     except httpx.TransportError as error:
         return JsonResponse({"error": type(error).__name__})
     return JsonResponse({"status": response.status_code, "json": response.json()})
+
+
+async def starts_then_cancels(request: HttpRequest) -> JsonResponse:
+    task = asyncio.get_running_loop().create_task(fetch())
+    await asyncio.sleep(1)  # the call is in flight at the fake upstream
+    task.cancel()
+    return JsonResponse({})
