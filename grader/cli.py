@@ -166,7 +166,7 @@ def grade_protected(
     return [by_folder[exercise.folder] for exercise in exercises]
 
 
-def exit_status(results) -> int:
+def exit_status(results: list[ExerciseResult]) -> int:
     return 0 if all(r.status == "passed" for r in results) else 1
 
 
@@ -272,7 +272,7 @@ def cmd_reset(console: Console, args: argparse.Namespace, exercises: list[Exerci
 
 
 def cmd_watch(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
-    def grade_these(chosen: list[Exercise]):
+    def grade_these(chosen: list[Exercise]) -> list[ExerciseResult]:
         return grade_with_status(args, chosen, quiet=False)
 
     return watch_course(console, exercises, grade_these, poll=args.poll)
