@@ -39,6 +39,16 @@ class Exercise:
         return f"exercises.{self.folder}"
 
     @property
+    def home(self) -> str:
+        """The exercise's folder relative to the course root, as learners see it."""
+        return f"exercises/{self.folder}"
+
+    @property
+    def editable(self) -> tuple[str, ...]:
+        """The learner's files, relative to the course root."""
+        return tuple(f"{self.home}/{name}" for name in self.files)
+
+    @property
     def readme(self) -> Path:
         return self.path / "README.md"
 

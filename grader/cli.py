@@ -28,7 +28,7 @@ from grader.integrity import (
     write_manifest,
 )
 from grader.outputs import publish
-from grader.report import SYMBOLS, as_json, show_progress
+from grader.report import as_json, show_list, show_progress
 from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade
 from grader.shipped import restore, write_shipped
@@ -196,28 +196,17 @@ def cmd_list(console: Console, args: argparse.Namespace, exercises: list[Exercis
     if args.json:
         sys.stdout.write(as_json(results) + "\n")
         return exit_status(results)
-    chapters = load_chapters(ROOT)
-    for chapter, title in chapters.items():
-        members = [r for r in results if r.exercise.chapter == chapter]
-        if members:
-            console.print(f"[bold]Chapter {chapter} · {escape(title)}[/]")
-        for r in members:
-            symbol, colour = SYMBOLS[r.status]
-            score = f"{r.score}/{r.exercise.points}"
-            console.print(
-                f"  {r.exercise.number:02d} {r.exercise.id:<24} {score:>7}  "
-                f"[{colour}]{symbol} {r.status:<8}[/] [dim]{escape(r.exercise.title)}[/]"
-            )
+    show_list(console, results, load_chapters(ROOT))
     return exit_status(results)
 
 
 def cmd_run(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     exercise = find_exercise(args.exercise, exercises)
     console.print(f"[bold]{exercise.number:02d} · {escape(exercise.title)}[/]  ({exercise.id})")
-    console.print(f"Read:  exercises/{exercise.folder}/README.md")
-    console.print(f"Edit:  {', '.join(f'exercises/{exercise.folder}/{f}' for f in exercise.files)}")
+    console.print(f"Read:  {exercise.home}/README.md")
+    console.print(f"Edit:  {', '.join(exercise.editable)}")
     console.print(f"Stuck? python grader hint {exercise.number}\n")
-    command = [sys.executable, "-m", "pytest", f"exercises/{exercise.folder}"]
+    command = [sys.executable, "-m", "pytest", exercise.home]
     if args.test_timeout is not None:
         command += ["-o", f"timeout={args.test_timeout}"]
     sys.stdout.flush()

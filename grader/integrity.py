@@ -51,7 +51,7 @@ def exercise_files(root: Path, exercise: Exercise) -> list[str]:
     learner = {*exercise.files, "README.md"}
     return [
         p.relative_to(root).as_posix()
-        for p in _files(root, f"exercises/{exercise.folder}")
+        for p in _files(root, exercise.home)
         if p.relative_to(exercise.path).as_posix() not in learner
     ]
 
@@ -97,7 +97,7 @@ def tampering(root: Path, exercises: list[Exercise], manifest: dict[str, str]) -
                 shared_problems.append(f"{relative} was added (delete it)")
     found = {}
     for exercise in exercises:
-        prefix = f"exercises/{exercise.folder}/"
+        prefix = f"{exercise.home}/"
         mine = [name for name in manifest if name.startswith(prefix)]
         problems = shared_problems + _changes(root, mine, manifest)
         for path in exercise.path.rglob("*"):

@@ -50,13 +50,20 @@ def as_json(results: list[ExerciseResult]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
+def by_chapter(results: list[ExerciseResult]) -> list[tuple[int, list[ExerciseResult]]]:
+    """Results grouped by chapter; they come in course order, so chapters are contiguous."""
+    return [
+        (chapter, list(group))
+        for chapter, group in groupby(results, key=lambda r: r.exercise.chapter)
+    ]
+
+
 def show_progress(
     console: Console, results: list[ExerciseResult], chapters: dict[int, str]
 ) -> None:
     """Progress by chapter, each exercise's state, and what to do next."""
     console.print("[bold]awaitlings[/] — async Django, one failing test at a time\n")
-    for chapter, group in groupby(results, key=lambda r: r.exercise.chapter):
-        members = list(group)
+    for chapter, members in by_chapter(results):
         done = sum(r.status == "passed" for r in members)
         score, max_score = total_score(members)
         title = chapters.get(chapter, "")
@@ -76,6 +83,19 @@ def show_progress(
     show_next(console, results)
 
 
+def show_list(console: Console, results: list[ExerciseResult], chapters: dict[int, str]) -> None:
+    """Every exercise with its chapter, points and state: `python grader list`."""
+    for chapter, members in by_chapter(results):
+        console.print(f"[bold]Chapter {chapter} · {escape(chapters.get(chapter, ''))}[/]")
+        for r in members:
+            symbol, colour = SYMBOLS[r.status]
+            score = f"{r.score}/{r.exercise.points}"
+            console.print(
+                f"  {r.exercise.number:02d} {r.exercise.id:<24} {score:>7}  "
+                f"[{colour}]{symbol} {r.status:<8}[/] [dim]{escape(r.exercise.title)}[/]"
+            )
+
+
 def show_next(console: Console, results: list[ExerciseResult]) -> None:
     pending = [r for r in results if r.status != "passed"]
     if not pending:
@@ -87,9 +107,7 @@ def show_next(console: Console, results: list[ExerciseResult]) -> None:
         f"\n[bold]Next: {exercise.number:02d} {exercise.id}[/] — {escape(exercise.title)}"
     )
     console.print(f"  Why it fails: {escape(current.message)}")
-    console.print(f"  Read:         {exercise.readme.relative_to(exercise.path.parent.parent)}")
-    console.print(
-        f"  Edit:         {', '.join(f'exercises/{exercise.folder}/{f}' for f in exercise.files)}"
-    )
+    console.print(f"  Read:         {exercise.home}/README.md")
+    console.print(f"  Edit:         {', '.join(exercise.editable)}")
     console.print(f"  First hint:   {escape(exercise.hints[0])}")
-    console.print(f"  Run it alone: pytest exercises/{exercise.folder}")
+    console.print(f"  Run it alone: pytest {exercise.home}")

@@ -55,6 +55,11 @@ def exercise_of(nodeid: str) -> str:
     return parts[1] if len(parts) > 2 and parts[0] == "exercises" else ""
 
 
+def name_of_test(nodeid: str) -> str:
+    """`exercises/ex01_x/test_y.py::test_z` → `test_z`."""
+    return nodeid.split("::")[-1]
+
+
 def run_pytest(
     root: Path, exercises: list[Exercise], budget: float, test_timeout: float | None
 ) -> Run:
@@ -65,7 +70,7 @@ def run_pytest(
             sys.executable,
             "-m",
             "pytest",
-            *(f"exercises/{exercise.folder}" for exercise in exercises),
+            *(exercise.home for exercise in exercises),
             "-p",
             "grader.pytest_plugin",
             "-q",
@@ -191,7 +196,7 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
         if record["outcome"] == "skipped" or record.get("xfail"):
             result.problem = "tampered"
             result.problem_message = (
-                f"{record['nodeid'].split('::')[-1]} was skipped or marked xfail "
+                f"{name_of_test(record['nodeid'])} was skipped or marked xfail "
                 f"({record['message'] or 'no reason given'}) — tests in this course never "
                 "skip; remove the skip or xfail"
             )
@@ -204,8 +209,7 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
             status = "failed"
         else:
             status = "error"  # setup failed: the exercise's code could not even run
-        name = record["nodeid"].split("::")[-1]
-        _add_test(result, TestResult(name, status, record["message"]))
+        _add_test(result, TestResult(name_of_test(record["nodeid"]), status, record["message"]))
     if not run.finished:
         _mark_unfinished(results, run)
     return results
@@ -247,11 +251,9 @@ def _mark_unfinished(results: dict[str, ExerciseResult], run: Run) -> None:
 
 def complete(result: ExerciseResult, run: Run) -> bool:
     """True when every collected test of the exercise reported, or it was blamed."""
-    expected = {n for n in run.collected if exercise_of(n) == result.exercise.folder}
+    expected = {name_of_test(n) for n in run.collected if exercise_of(n) == result.exercise.folder}
     reported = {t.name for t in result.tests}
-    return bool(result.problem) or (
-        bool(expected) and {n.split("::")[-1] for n in expected} <= reported
-    )
+    return bool(result.problem) or (bool(expected) and expected <= reported)
 
 
 def grade(
@@ -278,11 +280,11 @@ def grade(
         if run.finished:
             break
         unfinished = [e for e in remaining if not complete(found[e.folder], run)]
-        if len(unfinished) == len(remaining):  # nobody to blame: try each alone
-            for exercise in unfinished if len(unfinished) > 1 else []:
-                results.update(
-                    collate([exercise], run_pytest(root, [exercise], budget, test_timeout))
-                )
+        if len(unfinished) == len(remaining):  # nobody to blame
+            if len(unfinished) > 1:  # so try each alone; a lone one was already tried
+                for exercise in unfinished:
+                    alone = run_pytest(root, [exercise], budget, test_timeout)
+                    results.update(collate([exercise], alone))
             break
         remaining = unfinished
     return [results[exercise.folder] for exercise in exercises]

@@ -19,9 +19,9 @@ SHIPPED = Path(__file__).with_name("shipped.json")
 def snapshot(exercises: list[Exercise]) -> dict[str, str]:
     """`exercises/<folder>/<file>` → text, for every editable file as it is now."""
     return {
-        f"exercises/{exercise.folder}/{name}": (exercise.path / name).read_text(encoding="utf-8")
+        path: (exercise.path / name).read_text(encoding="utf-8")
         for exercise in exercises
-        for name in exercise.files
+        for name, path in zip(exercise.files, exercise.editable, strict=True)
     }
 
 
@@ -36,9 +36,6 @@ def read_shipped(path: Path = SHIPPED) -> dict[str, str]:
 def restore(exercise: Exercise, root: Path, path: Path = SHIPPED) -> list[str]:
     """Write the shipped editable files of `exercise` back; return their paths."""
     shipped = read_shipped(path)
-    restored = []
-    for name in exercise.files:
-        key = f"exercises/{exercise.folder}/{name}"
-        (root / key).write_text(shipped[key], encoding="utf-8")
-        restored.append(key)
-    return restored
+    for path in exercise.editable:
+        (root / path).write_text(shipped[path], encoding="utf-8")
+    return list(exercise.editable)

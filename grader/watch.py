@@ -34,7 +34,7 @@ def show(console: Console, result: ExerciseResult) -> None:
     if result.status != "passed":
         console.print(f"  {escape(result.message)}")
         console.print(
-            f"  [dim]Edit {', '.join(exercise.files)} in exercises/{exercise.folder}/ and save. "
+            f"  [dim]Edit {', '.join(exercise.editable)} and save. "
             f"Stuck? `python grader hint {exercise.number}`. Ctrl-C to stop.[/]"
         )
 
