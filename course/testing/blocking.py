@@ -19,18 +19,25 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import blockbuster
+import pytest
 from blockbuster import BlockBuster, BlockBusterFunction, BlockingError
 
 from course.testing.locate import LearnerCode, Location
+from course.testing.threads import rebind
 
-SYNC_CLIENT_CALLS = ("httpx.Client.send", "requests.Session.send")
+# `requests.Session.request`, not `send`: before sending, requests reads
+# `.netrc` from disk, which would be reported as a bare `os.stat()`.
+SYNC_CLIENT_CALLS = ("httpx.Client.send", "requests.Session.request")
+STANDARD_STREAMS = ("stdout", "stderr", "__stdout__", "__stderr__")
 
 ADVICE = {
     "time.sleep": "use `await asyncio.sleep()`",
     "httpx.Client.send": (
         "it used a blocking httpx.Client; use `httpx.AsyncClient` and `await` its calls"
     ),
-    "requests.Session.send": "requests is blocking; use `httpx.AsyncClient` and `await` it",
+    "requests.Session.request": (
+        "requests is a blocking client; use `httpx.AsyncClient` and `await` its calls"
+    ),
 }
 GENERIC_ADVICE = (
     "use an async API and `await` it, or move the call off the loop with "
@@ -48,6 +55,10 @@ class BlockingCall:
         where = f" at {self.location}" if self.location else ""
         advice = ADVICE.get(self.function, GENERIC_ADVICE)
         return f"the view blocked the event loop with {name}(){where} — {advice}"
+
+
+def _to_a_standard_stream(stream: object, *args: object) -> bool:
+    return any(stream is getattr(sys, name, None) for name in STANDARD_STREAMS)
 
 
 class BlockingGuard:
@@ -71,8 +82,15 @@ class BlockingGuard:
             # pytest-timeout's signal handler runs inside the learner's frame
             # and writes a stack dump: that is not the learner blocking.
             function.can_block_in("pytest_timeout.py", {"timeout_sigalrm", "dump_stacks"})
+            # Logging and print() write a line to a stream: servers do it on the
+            # loop all the time, and a view that logs is not a blocking view.
+            function.can_block_in("logging/__init__.py", {"emit", "flush", "handle"})
+        write = self._buster.functions["io.TextIOWrapper.write"]
+        to_a_file = write.can_block_predicate
+        write.can_block_predicate = lambda *a, **k: to_a_file(*a, **k) or _to_a_standard_stream(*a)
 
     def __enter__(self) -> BlockingGuard:
+        self._rebound = pytest.MonkeyPatch()
         guard = self
 
         class RecordedBlockingError(BlockingError):
@@ -83,9 +101,17 @@ class BlockingGuard:
         self._original_error = blockbuster.blockbuster.BlockingError
         blockbuster.blockbuster.BlockingError = RecordedBlockingError
         self._buster.activate()
+        # `from time import sleep` bound the unwatched function in the learner's module.
+        watched = {
+            id(function.original_func): getattr(function.module, function.func_name)
+            for function in self._buster.functions.values()
+            if function.activated
+        }
+        rebind(self.code, watched, self._rebound)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._rebound.undo()
         self._buster.deactivate()
         blockbuster.blockbuster.BlockingError = self._original_error
 

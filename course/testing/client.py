@@ -1,120 +1,326 @@
 """The client exercise tests use to call the learner's view.
 
-It is Django's `AsyncClient` (the view runs on the test's own event loop, so
-probes see its real behaviour) plus one job: when a request goes wrong for a
-reason the course teaches, fail the test with that reason in plain words and
-the learner's line, instead of a traceback through Django and the harness.
+Requests go through Django's `ASGIHandler`, the application uvicorn runs
+(`course.asgi`), by speaking ASGI to it in-process: each request gets its own
+`ThreadSensitiveContext`, so a sync view gets a thread of its own, exactly as
+under a server. Django's test `AsyncClient` skips that context (sync code then
+shares one thread), which would make the tests judge an artefact of the test
+client instead of what production does.
+
+On top of that, one job: when a request goes wrong for a reason the course
+teaches, fail the test with that reason in plain words and the learner's line,
+instead of a traceback through Django and the harness.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+import contextvars
+import json
+import sys
+import threading
+import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-import respx
-from django.core.exceptions import SynchronousOnlyOperation
-from django.http import HttpResponse
-from django.test import AsyncClient
+from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import got_request_exception
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
-from course.testing.network import find_refusal
+from course.testing.explain import explain, explained_first
+from course.testing.threads import ThreadWaits
 
-# JSON can hold a result, never the awaitable that would produce it.
-AWAITABLE_IN_JSON = re.compile(r"Object of type (_GatheringFuture|Task|Future) is not JSON")
+DISCONNECT_GRACE = 5.0  # loop seconds a view gets to stop after its visitor left
+
+_JOIN_WATCHER = ThreadPoolExecutor(thread_name_prefix="awaitlings-handler-watch")
+
+# The errors raised while this request was handled; sync_to_async carries
+# context variables into Django's worker threads, where they are reported.
+_request_errors: contextvars.ContextVar[list[BaseException]] = contextvars.ContextVar(
+    "awaitlings_request_errors"
+)
+
+
+def _record_request_error(sender: Any, **kwargs: Any) -> None:
+    errors = _request_errors.get(None)
+    error = sys.exc_info()[1]
+    if errors is not None and error is not None:
+        errors.append(error)
+
+
+got_request_exception.connect(_record_request_error, dispatch_uid="awaitlings-request-errors")
+
+
+class CourseASGIHandler(ASGIHandler):
+    """Django's `ASGIHandler`, with two changes that serve the tests only.
+
+    `sys.exit()` in a view is reported like any other error of the view:
+    under a server it would end the process, here the whole test session.
+
+    After the answer, asgiref joins the request's worker thread from a thread
+    of its own; fake loop time (looptime) cannot see that wait and would
+    fast-forward the clock past it, finishing tasks the view left running
+    before the test looks. A watcher in an executor, which looptime does see,
+    holds the clock until the handler is done.
+    """
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        handled = threading.Event()
+        watcher: asyncio.Future | None = None
+
+        async def send_and_watch(message: dict[str, Any]) -> None:
+            nonlocal watcher
+            await send(message)
+            final = message["type"] == "http.response.body" and not message.get("more_body")
+            if final and watcher is None:
+                loop = asyncio.get_running_loop()
+                watcher = loop.run_in_executor(_JOIN_WATCHER, handled.wait)
+
+        try:
+            await super().__call__(scope, receive, send_and_watch)
+        finally:
+            handled.set()
+            if watcher is not None:
+                await watcher
+
+    async def run_get_response(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return await super().run_get_response(request)
+        except SystemExit as error:
+            _request_errors.get([]).append(error)
+            return HttpResponseServerError()
+
+
+@dataclass
+class Response:
+    """What the server sent back: status, headers and body."""
+
+    status_code: int
+    headers: dict[str, str]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode()
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+@dataclass
+class Exchange:
+    """One request on its way through the ASGI application."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+    gone: asyncio.Event = field(default_factory=asyncio.Event)  # the visitor left
+
+    async def send(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            self.answered.set()
+
+    def response(self) -> Response | None:
+        start = next((m for m in self.messages if m["type"] == "http.response.start"), None)
+        if start is None:
+            return None
+        headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
+        body = b"".join(m.get("body", b"") for m in self.messages[1:])
+        return Response(start["status"], headers, body)
 
 
 class ExerciseClient:
     """Calls the exercise's views; ask the `client` fixture for one."""
 
-    def __init__(self, guard: BlockingGuard, unawaited: UnawaitedProbe) -> None:
+    def __init__(self, guard: BlockingGuard, unawaited: UnawaitedProbe, waits: ThreadWaits) -> None:
         self.guard = guard
         self.unawaited = unawaited
-        self._client = AsyncClient()
+        self.waits = waits
+        self.application = CourseASGIHandler()
 
-    async def get(self, path: str, *, within: float | None = None, **kwargs: Any) -> HttpResponse:
+    async def get(self, path: str, *, within: float | None = None, **kwargs: Any) -> Response:
         """GET `path`; with `within`, fail plainly if the view has not answered by then.
 
         `within` is the test's own deadline, in loop time (fake in tests): a
         view that would wait forever fails at once with a message, instead of
-        running into pytest-timeout.
+        running into pytest-timeout. Like a visitor, the test then leaves.
         """
-        if within is None:
-            return await self.request("get", path, **kwargs)
-        try:
-            async with asyncio.timeout(within) as deadline:
-                return await self.request("get", path, **kwargs)
-        except TimeoutError:
-            if not deadline.expired():
-                raise  # the view's own TimeoutError, not the test's deadline
-        pytest.fail(
-            f"the view was still waiting after {within:g} s — something it awaits never "
-            "finishes; give it a deadline",
-            pytrace=False,
-        )
+        return await self.request("GET", path, within=within, **kwargs)
 
-    async def post(self, path: str, data: Any = None, **kwargs: Any) -> HttpResponse:
-        return await self.request("post", path, data=data, **kwargs)
+    async def post(self, path: str, data: Any = None, **kwargs: Any) -> Response:
+        body = json.dumps(data).encode() if data is not None else b""
+        return await self.request("POST", path, body=body, **kwargs)
 
-    async def concurrently(self, count: int, path: str, **kwargs: Any) -> list[HttpResponse]:
+    async def concurrently(self, count: int, path: str, **kwargs: Any) -> list[Response]:
         """Send `count` GET requests to `path` at once and return their responses."""
         return list(await asyncio.gather(*(self.get(path, **kwargs) for _ in range(count))))
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
+    async def leave_after(self, seconds: float, path: str) -> Response | None:
+        """GET `path` and disconnect after `seconds` (loop time), as a visitor who gives up.
+
+        Returns what the view sent anyway (None when it sent nothing). Fails
+        plainly if the view goes on working after its visitor left.
+        """
+        exchange = Exchange()
+        errors: list[BaseException] = []
+        call = asyncio.create_task(self._serve(exchange, errors, "GET", path))
+        if not await self._answered(exchange, call, seconds):
+            exchange.gone.set()
+            await self._wait_for_the_view_to_stop(call, seconds)
+        await call
+        self._fail_for(errors)
+        return exchange.response()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        data: dict[str, Any] | None = None,
+        within: float | None = None,
+    ) -> Response:
+        if data:  # query parameters of a GET
+            path = f"{path}?{urlencode(data)}"
+        exchange = Exchange()
+        errors: list[BaseException] = []
+        call = asyncio.create_task(self._serve(exchange, errors, method, path, body, content_type))
+        if not await self._answered(exchange, call, within):
+            exchange.gone.set()  # the test gives up, as a visitor would
+            await self._wait_for_the_view_to_stop(call, within or 0)
+            self._fail_for(errors)
+            pytest.fail(
+                f"the view was still waiting after {within:g} s — something it awaits never "
+                "finishes; give it a deadline",
+                pytrace=False,
+            )
+        await call
+        self._fail_for(errors)
+        response = exchange.response()
+        assert response is not None, "the application answered nothing"
+        return response
+
+    @staticmethod
+    async def _answered(exchange: Exchange, call: asyncio.Task, within: float | None) -> bool:
+        """Wait until the view answered or the application ended; False if `within` ran out.
+
+        Not until the application ended: after the answer, Django's handler
+        joins the request's worker thread from a thread of its own, a wait
+        fake loop time cannot see, so it would move the clock past `within`.
+        """
+        answered = asyncio.ensure_future(exchange.answered.wait())
         try:
-            response = await getattr(self._client, method)(path, **kwargs)
+            done, _ = await asyncio.wait(
+                {call, answered}, timeout=within, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            answered.cancel()
+        return bool(done)
+
+    async def _serve(
+        self,
+        exchange: Exchange,
+        errors: list[BaseException],
+        method: str,
+        path: str,
+        body: bytes = b"",
+        content_type: str = "application/json",
+    ) -> None:
+        _request_errors.set(errors)
+        url = urlsplit(path)
+        headers = [(b"host", b"testserver")]
+        if body:
+            headers += [
+                (b"content-type", content_type.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": url.path,
+            "raw_path": url.path.encode(),
+            "query_string": url.query.encode(),
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        request_sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal request_sent
+            if not request_sent:
+                request_sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            answered = asyncio.ensure_future(exchange.answered.wait())
+            gone = asyncio.ensure_future(exchange.gone.wait())
+            try:
+                await asyncio.wait({answered, gone}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                answered.cancel()
+                gone.cancel()
+            return {"type": "http.disconnect"}
+
+        try:
+            await self.application(scope, receive, exchange.send)
         except (Exception, SystemExit) as error:  # SystemExit would end the whole session
-            failure = error
-        else:
-            self._fail_for_lesson_mistakes()
-            return response
-        # Outside the `except` block, so the learner reads our reason first,
-        # not Django's exception "during handling of which" ours occurred.
-        reason = self._explain(failure)
-        # The traceback keeps the view's locals (and any never-awaited
-        # coroutine in them) alive; clear it so the probe can see them.
-        traceback.clear_frames(failure.__traceback__)
+            errors.append(error)
+
+    async def _wait_for_the_view_to_stop(self, call: asyncio.Task, waited: float) -> None:
+        """Give the view DISCONNECT_GRACE of loop time (and at least a real second) to stop.
+
+        In short steps: Django joins the request's worker thread from a thread
+        of its own, a wait fake loop time cannot see, and one long timeout
+        would be fast-forwarded past it.
+        """
+        loop = asyncio.get_running_loop()
+        left_at, real_start = loop.time(), time.monotonic()
+        while not call.done():
+            if loop.time() - left_at > DISCONNECT_GRACE and time.monotonic() - real_start > 1:
+                call.cancel()
+                self._fail_for([])
+                pytest.fail(
+                    f"the visitor left after {waited:g} s, but the view went on for "
+                    f"{DISCONNECT_GRACE:g} s more — when a request is cancelled, let "
+                    "asyncio.CancelledError propagate (re-raise it if you catch it)",
+                    pytrace=False,
+                )
+            await asyncio.wait({call}, timeout=0.05)
+
+    def _fail_for(self, errors: list[BaseException]) -> None:
+        """Fail on the lesson's mistakes first, then on the view's error, in plain words."""
+        reasons = [explain(error, self.guard.code) for error in errors]
+        for error in errors:
+            # The traceback keeps the view's locals (and any never-awaited
+            # coroutine in them) alive; clear it so the probe can see them.
+            traceback.clear_frames(error.__traceback__)
+        for error, reason in zip(errors, reasons, strict=True):
+            if reason and explained_first(error):
+                pytest.fail(reason, pytrace=False)
         self._fail_for_lesson_mistakes()
-        if reason:
-            pytest.fail(reason, pytrace=False)
-        raise failure
+        for error, reason in zip(errors, reasons, strict=True):
+            if reason:
+                pytest.fail(reason, pytrace=False)
+            raise error
 
     def _fail_for_lesson_mistakes(self) -> None:
-        """Fail on a blocking call or a missing await, even if the view hid it."""
+        """Fail on a blocking call, a missing await or a wait in a thread, even if hidden."""
         blocking = self.guard.take()
         if blocking:
             pytest.fail(blocking[0].describe(), pytrace=False)
         unawaited = self.unawaited.take()
         if unawaited:
             pytest.fail(unawaited[0].describe(), pytrace=False)
-
-    def _explain(self, error: BaseException) -> str | None:
-        """A plain-words reason for errors that are the lesson's mistake, else None."""
-        location = self.guard.code.in_traceback(error.__traceback__)
-        where = f" at {location}" if location else ""
-        if isinstance(error, SystemExit):
-            return (
-                f"the view called sys.exit({error.code!r}){where} — a view returns a response; "
-                "stopping the process stops every request"
-            )
-        if isinstance(error, TypeError) and (pending := AWAITABLE_IN_JSON.search(str(error))):
-            return (
-                f"the view put a {pending.group(1)} object into its response{where}, not its "
-                "result — `await` it to get the result"
-            )
-        if isinstance(error, SynchronousOnlyOperation):
-            return (
-                f"the view used the database synchronously on the event loop{where} — "
-                "use the async ORM methods (`aget`, `acount`, `async for`…)"
-            )
-        if refusal := find_refusal(error):
-            return f"{refusal}{where}"
-        if isinstance(error, respx.models.AllMockedAssertionError):
-            return (
-                f"the view called an URL the test does not serve{where}: {error} — "
-                "use the URL the exercise gives"
-            )
-        return None
+        waits = self.waits.take()
+        if waits:
+            pytest.fail(waits[0].describe(), pytrace=False)

@@ -8,11 +8,12 @@ exercise's `exercise.toml`).
 
 from __future__ import annotations
 
+import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType, ModuleType, TracebackType
 
 from course.catalog import ROOT
 
@@ -37,6 +38,13 @@ class LearnerCode:
 
     def owns(self, filename: str) -> bool:
         return Path(filename) in self.files
+
+    def modules(self) -> Iterator[ModuleType]:
+        """The learner's modules that are imported now."""
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None)
+            if filename and self.owns(filename):
+                yield module
 
     def innermost(self, entries: Iterable[tuple[str, int, str]]) -> Location | None:
         """The last (innermost) of `(filename, line, function)` entries in a learner's file."""

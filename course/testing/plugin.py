@@ -8,15 +8,19 @@ An exercise test asks for what it needs by name:
         await client.concurrently(5, "/")
         upstream.assert_in_flight_at_once(5, reason="...")
 
-`client` calls the exercise's own urls with blocking detection and the
-missing-await probe switched on; `upstream` is the fake slow API; the others
-are documented on their fixtures.
+`client` calls the exercise's own urls through Django's ASGI handler, with
+blocking detection, the missing-await probe and the thread-wait probe switched
+on; `upstream` is the fake slow API; the others are documented on their
+fixtures. Each test imports the learner's modules afresh, as a server process
+would when it starts: module-level state (a semaphore, a client, a cache)
+lives for the requests of one test, on that test's event loop.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -34,8 +38,9 @@ from course.testing.client import ExerciseClient
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
 from course.testing.tasks import TaskProbe
-from course.testing.threads import ThreadProbe
+from course.testing.threads import ThreadProbe, ThreadWaits
 from course.testing.tls import shared_tls_contexts
+from course.testing.transports import every_client_to
 from course.testing.upstream import FakeUpstream
 from course.testing.watchdog import start_watchdog
 
@@ -110,6 +115,7 @@ def exercise_urls(exercise: Exercise) -> str:
 @pytest.fixture
 def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
     """Route requests through the exercise's urls; fail plainly if its code does not import."""
+    forget_learner_modules(exercise_urls.rpartition(".")[0])
     import_learner_module(exercise_urls)
     original = settings.ROOT_URLCONF
     settings.ROOT_URLCONF = exercise_urls
@@ -119,6 +125,13 @@ def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
     settings.ROOT_URLCONF = original
     clear_url_caches()
     set_urlconf(None)
+
+
+def forget_learner_modules(package: str) -> None:
+    """Drop the exercise's modules (not its tests), so that the next import is a fresh one."""
+    for name in [name for name in sys.modules if name.startswith(f"{package}.")]:
+        if not name.rpartition(".")[2].startswith("test_"):
+            del sys.modules[name]
 
 
 def import_learner_module(name: str) -> None:
@@ -140,7 +153,16 @@ def import_learner_module(name: str) -> None:
 
 
 @pytest.fixture
-def blocking_guard(learner_code: LearnerCode) -> Iterator[BlockingGuard]:
+def thread_waits(
+    exercise_urlconf: str, learner_code: LearnerCode, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ThreadWaits]:
+    """Waits (sleeps, API calls) that held a worker thread instead of awaiting on the loop."""
+    with ThreadWaits(learner_code, monkeypatch) as waits:
+        yield waits
+
+
+@pytest.fixture
+def blocking_guard(learner_code: LearnerCode, thread_waits: ThreadWaits) -> Iterator[BlockingGuard]:
     """Blocking calls made by the exercise's code on the event loop raise and are recorded."""
     with BlockingGuard(learner_code) as guard:
         yield guard
@@ -155,17 +177,22 @@ def unawaited(learner_code: LearnerCode) -> Iterator[UnawaitedProbe]:
 
 @pytest.fixture
 def client(
-    exercise_urlconf: str, blocking_guard: BlockingGuard, unawaited: UnawaitedProbe
+    exercise_urlconf: str,
+    blocking_guard: BlockingGuard,
+    unawaited: UnawaitedProbe,
+    thread_waits: ThreadWaits,
 ) -> ExerciseClient:
-    """Django's AsyncClient on the exercise's urls, failing with the lesson's reason."""
-    return ExerciseClient(blocking_guard, unawaited)
+    """Requests to the exercise's urls through Django's ASGI handler; fails with the reason."""
+    return ExerciseClient(blocking_guard, unawaited, thread_waits)
 
 
 @pytest.fixture
-def upstream() -> Iterator[FakeUpstream]:
-    """The fake slow API; every httpx request it does not serve fails at once."""
+def upstream(thread_waits: ThreadWaits) -> Iterator[FakeUpstream]:
+    """The fake slow API; every request it does not serve fails at once, whatever the client."""
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
-        yield FakeUpstream(router)
+        upstream = FakeUpstream(router, thread_waits)
+        with every_client_to(upstream):
+            yield upstream
 
 
 @pytest.fixture

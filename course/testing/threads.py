@@ -1,9 +1,11 @@
-"""Thread probes: which thread ran a piece of code, the loop's or a worker's.
+"""Thread probes: which thread ran a piece of code, and which waits held a thread.
 
-Where the lesson is "run this off the event loop" (CPU-heavy work, a blocking
-library), the test wraps the function doing the work and records, for every
-call, whether the calling thread was running an event loop and where in the
-learner's code the call came from.
+Where the lesson is "run this off the event loop" (CPU-heavy work), the test
+wraps the function doing the work and records, for every call, whether the
+calling thread was running an event loop and where in the learner's code the
+call came from (`ThreadProbe`). Where the lesson is "wait with `await`" (I/O,
+sleeps), a wait that held a worker thread is a mistake in its own right
+(`ThreadWaits`): it does not stall the loop, it costs a thread per request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -76,3 +79,104 @@ class ThreadProbe:
                     f"no other request is served — {advice}",
                     pytrace=False,
                 )
+
+
+@dataclass(frozen=True)
+class ThreadWait:
+    """A wait that held a worker thread: what waited, and where the learner asked for it."""
+
+    what: str
+    advice: str
+    location: Location | None
+
+    def describe(self) -> str:
+        where = f" at {self.location}" if self.location else ""
+        return (
+            f"{self.what}{where}: each waiting request held a whole thread for as long as it "
+            f"waited — {self.advice}"
+        )
+
+
+class ThreadWaits:
+    """Waits (sleeps, API calls) that held a worker thread instead of awaiting on the loop.
+
+    Under an ASGI server Django gives each request a thread of its own for
+    sync code, so waiting in a thread does not make requests queue: it makes
+    each waiting request cost a whole thread, where an `await` costs nothing
+    while it waits. The fake upstream reports its calls here; `time.sleep`
+    is watched here, in the module and wherever the learner imported it by name.
+    """
+
+    SLEEP_ADVICE = "`await asyncio.sleep()` waits on the event loop without one"
+
+    def __init__(self, code: LearnerCode, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.code = code
+        self.found: list[ThreadWait] = []
+        self._lock = threading.Lock()
+        self._monkeypatch = monkeypatch
+
+    def __enter__(self) -> ThreadWaits:
+        import time
+
+        original = time.sleep
+
+        @functools.wraps(original)
+        def sleep(seconds: float) -> None:
+            if not running_loop_here():
+                self.record(
+                    "the view waited with time.sleep() in a worker thread", self.SLEEP_ADVICE
+                )
+            original(seconds)
+
+        self._monkeypatch.setattr(time, "sleep", sleep)
+        rebind(self.code, {id(original): sleep}, self._monkeypatch)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass  # the monkeypatch fixture undoes the patches
+
+    def record(self, what: str, advice: str, frame: FrameType | None = None) -> None:
+        location = self.code.in_stack(frame or sys._getframe(2))
+        with self._lock:
+            self.found.append(ThreadWait(what, advice, location))
+
+    def take(self) -> list[ThreadWait]:
+        """The waits recorded since the last `take()`."""
+        with self._lock:
+            found, self.found = self.found, []
+        return found
+
+
+def rebind(code: LearnerCode, replacements: dict[int, Any], monkeypatch: Any) -> None:
+    """Replace functions in the learner's modules too (`from time import sleep`).
+
+    `replacements` maps the `id()` of each function to replace to its replacement.
+    """
+    for module in code.modules():
+        for name, value in list(vars(module).items()):
+            if id(value) in replacements:
+                monkeypatch.setattr(module, name, replacements[id(value)])
+
+
+def threads_held_by_async_to_sync() -> list[FrameType]:
+    """The stacks of threads that sit waiting in `async_to_sync` for work on the loop.
+
+    Such a thread is held for as long as the async work it waits for runs:
+    exactly the cost that awaiting on the loop avoids.
+    """
+    from asgiref.sync import AsyncToSync
+
+    held = []
+    current = threading.get_ident()
+    for ident, frame in sys._current_frames().items():
+        if ident == current:
+            continue
+        walker: FrameType | None = frame
+        while walker is not None:
+            if walker.f_code.co_name == "__call__" and isinstance(
+                walker.f_locals.get("self"), AsyncToSync
+            ):
+                held.append(frame)
+                break
+            walker = walker.f_back
+    return held

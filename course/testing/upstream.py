@@ -27,6 +27,8 @@ import httpx
 import pytest
 import respx
 
+from course.testing.threads import ThreadWaits, threads_held_by_async_to_sync
+
 DEFAULT_LATENCY = 0.05
 RENDEZVOUS_TIMEOUT = 0.5
 
@@ -67,6 +69,7 @@ class Endpoint:
     statuses: tuple[int, ...]  # the status of each call in turn; the last one repeats
     latency: float | None
     error: type[httpx.TransportError] | None = None
+    prefix: bool = False
     calls: int = 0
     call_times: list[float] = field(default_factory=list)  # loop time of each async call
     async_calls: int = 0
@@ -79,28 +82,35 @@ class Endpoint:
     def __repr__(self) -> str:  # short: pytest shows it in assertion messages
         return f"<endpoint {self.method} {self.url}>"
 
+    def serves(self, method: str, url: str) -> bool:
+        matches = url.startswith(self.url) if self.prefix else url == self.url
+        return matches and method.upper() == self.method
+
     def __call__(self, request: httpx.Request) -> Any:
+        """respx's side effect: answer an httpx request, sync or async."""
+        if _through_async_client():
+            return self.answer_async(request)
+        return self.answer_sync(request)
+
+    def _next_status(self) -> int:
         status = self.statuses[min(self.calls, len(self.statuses) - 1)]
         self.calls += 1
-        if _through_async_client():
-            self.async_calls += 1
-            self.call_times.append(asyncio.get_running_loop().time())
-            return self._answer_async(request, status)
-        self.sync_calls += 1
-        if _on_event_loop_thread():
-            # A sync client on the loop thread: answer at once, the blocking
-            # guard or the test reports it. Waiting here would stall the loop.
-            self.sync_calls_on_event_loop += 1
+        return status
+
+    async def answer_async(self, request: httpx.Request) -> httpx.Response:
+        """Answer a call awaited on an event loop (httpx.AsyncClient, aiohttp)."""
+        status = self._next_status()
+        self.async_calls += 1
+        self.call_times.append(asyncio.get_running_loop().time())
+        if threading.current_thread() is not threading.main_thread():
+            # A loop of the learner's own, in a worker thread (asyncio.run or
+            # async_to_sync there): that thread is held for the whole call.
+            self.upstream.waits.record(
+                "the view waited for the API on an event loop of its own, in a worker thread",
+                "`await` the call in an `async def` view, on the server's loop",
+            )
             return self._response(request, status)
-        return self._answer_sync(request, status)
-
-    def _response(self, request: httpx.Request, status: int) -> httpx.Response:
-        if self.error is not None:
-            raise self.error(f"cannot reach {self.url}", request=request)
-        payload = self.json(request) if callable(self.json) else self.json
-        return httpx.Response(status, json=payload)
-
-    async def _answer_async(self, request: httpx.Request, status: int) -> httpx.Response:
+        self.upstream._report_held_threads()
         self.upstream._enter(self)
         try:
             await self.upstream._meet_async()
@@ -122,16 +132,34 @@ class Endpoint:
         finally:
             self.upstream._leave(self)
 
-    def _answer_sync(self, request: httpx.Request, status: int) -> httpx.Response:
-        import time  # a real wait, on a worker thread: that is what a sync client does
-
+    def answer_sync(self, request: httpx.Request) -> httpx.Response:
+        """Answer a call from a sync client (httpx.Client, requests)."""
+        status = self._next_status()
+        self.sync_calls += 1
+        if _on_event_loop_thread():
+            # A sync client on the loop thread: answer at once, the blocking
+            # guard or the test reports it. Waiting here would stall the loop.
+            self.sync_calls_on_event_loop += 1
+            return self._response(request, status)
+        self.upstream.waits.record(
+            "the view waited for the API with a sync HTTP client in a worker thread",
+            "an async client (`httpx.AsyncClient`) awaited in an `async def` view waits "
+            "on the event loop without one",
+        )
         self.upstream._enter(self)
         try:
             self.upstream._meet_sync()
-            time.sleep(self.latency if self.latency is not None else RENDEZVOUS_TIMEOUT)
+            # A real wait, on a worker thread: that is what a sync client does.
+            threading.Event().wait(self.latency if self.latency is not None else RENDEZVOUS_TIMEOUT)
             return self._response(request, status)
         finally:
             self.upstream._leave(self)
+
+    def _response(self, request: httpx.Request, status: int) -> httpx.Response:
+        if self.error is not None:
+            raise self.error(f"cannot reach {self.url}", request=request)
+        payload = self.json(request) if callable(self.json) else self.json
+        return httpx.Response(status, json=payload, request=request)
 
 
 @dataclass(repr=False)
@@ -139,6 +167,7 @@ class FakeUpstream:
     """The fake API an exercise's view calls. Ask the `upstream` fixture for one."""
 
     router: respx.MockRouter
+    waits: ThreadWaits
     endpoints: list[Endpoint] = field(default_factory=list)
     in_flight: int = 0
     peak_in_flight: int = 0
@@ -147,6 +176,7 @@ class FakeUpstream:
     _rendezvous_over: bool = False
     _arrivals: asyncio.Condition | None = None
     _sync_arrivals: threading.Condition = field(default_factory=threading.Condition)
+    _count_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def endpoint(
         self,
@@ -167,11 +197,18 @@ class FakeUpstream:
         `prefix` serves every URL that starts with `url`.
         """
         statuses = (status,) if isinstance(status, int) else tuple(status)
-        endpoint = Endpoint(self, method, url, json, statuses, latency, error)
+        endpoint = Endpoint(self, method, url, json, statuses, latency, error, prefix)
         match = {"url__startswith": url} if prefix else {"url": url}
         self.router.route(method=method, **match).mock(side_effect=endpoint)
         self.endpoints.append(endpoint)
         return endpoint
+
+    def find(self, request: httpx.Request) -> Endpoint:
+        """The endpoint serving `request`, for clients respx does not see (requests, aiohttp)."""
+        for endpoint in self.endpoints:
+            if endpoint.serves(request.method, str(request.url)):
+                return endpoint
+        raise respx.models.AllMockedAssertionError(f"RESPX: {request!r} not mocked!")
 
     def hold_until_in_flight(self, count: int, timeout: float = RENDEZVOUS_TIMEOUT) -> None:
         """Make every call wait until `count` calls are in flight at once."""
@@ -197,20 +234,29 @@ class FakeUpstream:
                 pytrace=False,
             )
 
-    # Bookkeeping, called by endpoints. Counters change on the loop thread
-    # (async calls) or under the condition's lock (sync calls).
+    # Bookkeeping, called by endpoints, on the loop thread or a worker thread.
 
     def _enter(self, endpoint: Endpoint) -> None:
-        self.in_flight += 1
-        endpoint.in_flight += 1
-        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-        endpoint.peak_in_flight = max(endpoint.peak_in_flight, endpoint.in_flight)
-        if self.rendezvous is not None and self.in_flight >= self.rendezvous:
-            self._rendezvous_over = True
+        with self._count_lock:
+            self.in_flight += 1
+            endpoint.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            endpoint.peak_in_flight = max(endpoint.peak_in_flight, endpoint.in_flight)
+            if self.rendezvous is not None and self.in_flight >= self.rendezvous:
+                self._rendezvous_over = True
 
     def _leave(self, endpoint: Endpoint) -> None:
-        self.in_flight -= 1
-        endpoint.in_flight -= 1
+        with self._count_lock:
+            self.in_flight -= 1
+            endpoint.in_flight -= 1
+
+    def _report_held_threads(self) -> None:
+        for frame in threads_held_by_async_to_sync():
+            self.waits.record(
+                "a worker thread sat waiting in async_to_sync() for the API call",
+                "make the view `async def` and `await` the call directly",
+                frame,
+            )
 
     async def _meet_async(self) -> None:
         if self.rendezvous is None:

@@ -9,6 +9,8 @@ NAMES = [
     "sync_sleeps",
     "sync_client_on_loop",
     "sync_client_in_thread",
+    "async_to_sync_in_thread",
+    "asyncio_run_in_thread",
     "one_after_another",
     "all_at_once",
     "forgets_await",

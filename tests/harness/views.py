@@ -10,6 +10,7 @@ import hashlib
 import time
 
 import httpx
+from asgiref.sync import async_to_sync
 from django.http import HttpRequest, JsonResponse
 
 API = "https://api.example"
@@ -38,7 +39,7 @@ async def sleeps_async(request: HttpRequest) -> JsonResponse:
 
 
 def sync_sleeps(request: HttpRequest) -> JsonResponse:
-    time.sleep(0.01)  # fine: a sync view runs in a worker thread
+    time.sleep(0.01)  # holds its worker thread while it waits
     return JsonResponse({})
 
 
@@ -50,6 +51,14 @@ async def sync_client_on_loop(request: HttpRequest) -> JsonResponse:
 def sync_client_in_thread(request: HttpRequest) -> JsonResponse:
     with httpx.Client() as client:
         return JsonResponse(client.get(f"{API}/item").json())
+
+
+def async_to_sync_in_thread(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(async_to_sync(fetch)())
+
+
+async def asyncio_run_in_thread(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(await asyncio.to_thread(asyncio.run, fetch()))
 
 
 async def one_after_another(request: HttpRequest) -> JsonResponse:

@@ -1,0 +1,109 @@
+"""Plain words for the errors a view raises when it makes one of the course's mistakes.
+
+Python's own message is accurate but speaks of the machinery ("'coroutine'
+object has no attribute 'json'", "await wasn't used with future"); the
+learner needs the mistake and its fix, at their line. `explain` returns None
+for errors that are not one of the lesson's mistakes: those keep their
+traceback.
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+
+import respx
+from django.core.exceptions import SynchronousOnlyOperation
+
+from course.testing.locate import LearnerCode
+from course.testing.network import find_refusal
+
+AWAITABLES = {"coroutine", "_GatheringFuture", "Task", "Future"}
+OFFLOADERS = ("asyncio/threads.py", "concurrent/futures/", "asgiref/sync.py", "asyncio/base_events")
+
+
+def explain(error: BaseException, code: LearnerCode) -> str | None:
+    """A plain-words reason for `error` if it is one of the lesson's mistakes, else None."""
+    location = code.in_traceback(error.__traceback__)
+    where = f" at {location}" if location else ""
+    message = str(error)
+    if isinstance(error, SystemExit):
+        return (
+            f"the view called sys.exit({error.code!r}){where} — a view returns a response; "
+            "stopping the process stops every request"
+        )
+    if isinstance(error, TypeError) and "is not JSON serializable" in message:
+        kind = message.removeprefix("Object of type ").split(" ")[0]
+        if kind in AWAITABLES:
+            return (
+                f"the view put a {kind} object into its response{where}, not its result — "
+                "`await` it to get the result"
+            )
+    if isinstance(error, AttributeError) and inspect.isawaitable(getattr(error, "obj", None)):
+        name = getattr(error.obj, "__qualname__", type(error.obj).__name__)
+        return (
+            f"the view used the result of {name}() without `await`{where}: it is a coroutine "
+            f"that never ran, so it has no `.{error.name}` — write `await {name}(...)`"
+        )
+    if isinstance(error, RuntimeError) and "await wasn't used with future" in message:
+        return (
+            f"the view used a future (from asyncio.gather or a task) without `await`{where} — "
+            "`await` it to get the results"
+        )
+    if isinstance(error, RuntimeError) and "cannot be called from a running event loop" in message:
+        return (
+            f"the view called asyncio.run(){where}, but a view already runs on the server's "
+            "event loop — `await` the coroutine instead"
+        )
+    if isinstance(error, RuntimeError) and "AsyncToSync in the same thread" in message:
+        return (
+            f"the view called async_to_sync(){where} on the event loop — in an `async def` "
+            "view, `await` the coroutine directly"
+        )
+    if isinstance(error, RuntimeError) and "bound to a different event loop" in message:
+        return (
+            f"an asyncio object was used from two event loops{where} — a server runs one loop; "
+            "do not start loops of your own (asyncio.run, async_to_sync in a thread)"
+        )
+    if isinstance(error, TypeError) and _passed_a_result_to_a_thread(error):
+        return (
+            f"the view called the function itself and handed its result to the worker "
+            f"thread{where} ({message}) — pass the function and its arguments separately, "
+            "e.g. `await asyncio.to_thread(hash_password, password)`"
+        )
+    if isinstance(error, SynchronousOnlyOperation):
+        return (
+            f"the view used the database synchronously on the event loop{where} — "
+            "use the async ORM methods (`aget`, `acount`, `async for`…)"
+        )
+    if refusal := find_refusal(error):
+        return f"{refusal}{where}"
+    if isinstance(error, respx.models.AllMockedAssertionError):
+        return (
+            f"the view called an URL the test does not serve{where}: {error} — "
+            "use the URL the exercise gives"
+        )
+    return None
+
+
+def explained_first(error: BaseException) -> bool:
+    """True for errors whose reason is truer than what the probes would report.
+
+    `asyncio.run(fetch())` in a view also leaves `fetch()` never awaited; the
+    learner did call it, so the misuse of asyncio.run is the reason to read.
+    """
+    message = str(error)
+    return isinstance(error, RuntimeError) and (
+        "cannot be called from a running event loop" in message
+        or "AsyncToSync in the same thread" in message
+    )
+
+
+def _passed_a_result_to_a_thread(error: TypeError) -> bool:
+    """`to_thread(f(x))`: the worker thread was handed a value where a function belongs."""
+    message = str(error)
+    not_a_function = ("object is not callable", "can only be applied to sync functions")
+    if not any(text in message for text in not_a_function):
+        return False
+    filenames = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
+    return any(part in name for name in filenames for part in OFFLOADERS)
