@@ -145,7 +145,7 @@ def test_noisy_and_lingering_code_is_graded_normally_and_quickly(course):
     course.solve()
     # 40 MB of output per request, and a thread that outlives the test session.
     for folder, extra in [
-        ("ex05_sync_view_blocks", "print('x' * 40_000_000)"),
+        ("ex05_sync_view_holds_a_thread", "print('x' * 40_000_000)"),
         ("ex06_dont_async_everything", "threading.Thread(target=time.sleep, args=(3600,)).start()"),
     ]:
         views = course.path / "exercises" / folder / "views.py"
@@ -166,7 +166,7 @@ def test_a_run_that_hangs_is_killed_within_its_budget(course):
     # A sync view spinning in a worker thread: no signal can stop it, and the
     # thread keeps the test process from exiting.
     course.write(
-        "exercises/ex05_sync_view_blocks/views.py",
+        "exercises/ex05_sync_view_holds_a_thread/views.py",
         "def forecast(request):\n    while True:\n        pass\n",
     )
     started = time.monotonic()
@@ -178,8 +178,8 @@ def test_a_run_that_hangs_is_killed_within_its_budget(course):
 
     assert time.monotonic() - started < 60
     exercises = by_id(document)
-    assert exercises["sync_view_blocks"]["status"] == "timeout"
-    assert {e["status"] for e in document["exercises"] if e["id"] != "sync_view_blocks"} == {
+    assert exercises["sync_view_holds_a_thread"]["status"] == "timeout"
+    assert {e["status"] for e in document["exercises"] if e["id"] != "sync_view_holds_a_thread"} == {
         "passed"
     }
     assert code == 1

@@ -22,7 +22,7 @@ def test_each_kind_of_tampering_is_named_and_scores_zero(course):
     test_file = "exercises/ex03_blocking_sleep/test_blocking_sleep.py"
     course.write(test_file, "def test_nothing():\n    pass\n")
     course.write("exercises/ex04_async_http_client/conftest.py", "")
-    (course.path / "exercises/ex05_sync_view_blocks/urls.py").unlink()
+    (course.path / "exercises/ex05_sync_view_holds_a_thread/urls.py").unlink()
 
     code, document = course.grade_json()
 
@@ -32,7 +32,7 @@ def test_each_kind_of_tampering_is_named_and_scores_zero(course):
         "missing_await": "was skipped or marked xfail (later)",
         "blocking_sleep": f"{test_file} was changed (restore it: git checkout -- {test_file})",
         "async_http_client": "exercises/ex04_async_http_client/conftest.py was added (delete it)",
-        "sync_view_blocks": "exercises/ex05_sync_view_blocks/urls.py was deleted",
+        "sync_view_holds_a_thread": "exercises/ex05_sync_view_holds_a_thread/urls.py was deleted",
     }
     for name, message in expected.items():
         assert exercises[name]["status"] == "tampered", name

@@ -144,14 +144,23 @@ class ExerciseClient:
         self.waits = waits
         self.application = CourseASGIHandler()
 
-    async def get(self, path: str, *, within: float | None = None, **kwargs: Any) -> Response:
+    async def get(
+        self,
+        path: str,
+        *,
+        within: float | None = None,
+        if_it_raises: str | None = None,
+        **kwargs: Any,
+    ) -> Response:
         """GET `path`; with `within`, fail plainly if the view has not answered by then.
 
         `within` is the test's own deadline, in loop time (fake in tests): a
         view that would wait forever fails at once with a message, instead of
         running into pytest-timeout. Like a visitor, the test then leaves.
+        `if_it_raises` is the advice for a view that raises an error the
+        lesson has no words for: the test fails with it, the error and the line.
         """
-        return await self.request("GET", path, within=within, **kwargs)
+        return await self.request("GET", path, within=within, if_it_raises=if_it_raises, **kwargs)
 
     async def post(self, path: str, data: Any = None, **kwargs: Any) -> Response:
         body = json.dumps(data).encode() if data is not None else b""
@@ -164,15 +173,26 @@ class ExerciseClient:
     async def leave_after(self, seconds: float, path: str) -> Response | None:
         """GET `path` and disconnect after `seconds` (loop time), as a visitor who gives up.
 
-        Returns what the view sent anyway (None when it sent nothing). Fails
-        plainly if the view goes on working after its visitor left.
+        Returns what the view sent before the visitor left (None when nothing).
+        Fails plainly if the view goes on working, or answers, after that:
+        Django cancels a request whose visitor left, and the view must let the
+        cancellation stop it.
         """
         exchange = Exchange()
         errors: list[BaseException] = []
         call = asyncio.create_task(self._serve(exchange, errors, "GET", path))
         if not await self._answered(exchange, call, seconds):
             exchange.gone.set()
+            answered_before = len(exchange.messages)
             await self._wait_for_the_view_to_stop(call, seconds)
+            if len(exchange.messages) > answered_before:
+                self._fail_for(errors)
+                pytest.fail(
+                    f"the visitor left after {seconds:g} s, but the view answered anyway — it "
+                    "caught the cancellation (asyncio.CancelledError, a bare `except:` or "
+                    "`except BaseException`) instead of letting it stop the view; let it propagate",
+                    pytrace=False,
+                )
         await call
         self._fail_for(errors)
         return exchange.response()
@@ -186,6 +206,7 @@ class ExerciseClient:
         content_type: str = "application/json",
         data: dict[str, Any] | None = None,
         within: float | None = None,
+        if_it_raises: str | None = None,
     ) -> Response:
         if data:  # query parameters of a GET
             path = f"{path}?{urlencode(data)}"
@@ -195,14 +216,14 @@ class ExerciseClient:
         if not await self._answered(exchange, call, within):
             exchange.gone.set()  # the test gives up, as a visitor would
             await self._wait_for_the_view_to_stop(call, within or 0)
-            self._fail_for(errors)
+            self._fail_for(errors, if_it_raises)
             pytest.fail(
-                f"the view was still waiting after {within:g} s — something it awaits never "
-                "finishes; give it a deadline",
+                f"the view had not answered after {within:g} s — something it awaits takes that "
+                "long or never finishes; give the wait a deadline that fits",
                 pytrace=False,
             )
         await call
-        self._fail_for(errors)
+        self._fail_for(errors, if_it_raises)
         response = exchange.response()
         assert response is not None, "the application answered nothing"
         return response
@@ -297,7 +318,7 @@ class ExerciseClient:
                 )
             await asyncio.wait({call}, timeout=0.05)
 
-    def _fail_for(self, errors: list[BaseException]) -> None:
+    def _fail_for(self, errors: list[BaseException], if_it_raises: str | None = None) -> None:
         """Fail on the lesson's mistakes first, then on the view's error, in plain words."""
         reasons = [explain(error, self.guard.code) for error in errors]
         for error in errors:
@@ -311,6 +332,14 @@ class ExerciseClient:
         for error, reason in zip(errors, reasons, strict=True):
             if reason:
                 pytest.fail(reason, pytrace=False)
+            if if_it_raises:
+                location = self.guard.code.in_traceback(error.__traceback__)
+                where = f" at {location}" if location else ""
+                first_line = next(iter(str(error).splitlines()), "")
+                pytest.fail(
+                    f"{if_it_raises} (the view raised {type(error).__name__}: {first_line}{where})",
+                    pytrace=False,
+                )
             raise error
 
     def _fail_for_lesson_mistakes(self) -> None:

@@ -34,6 +34,7 @@ from django.urls import clear_url_caches, set_urlconf
 from course.catalog import Exercise, load_exercise
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
+from course.testing.chance import draw_the_highest
 from course.testing.client import ExerciseClient
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
@@ -128,10 +129,17 @@ def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
 
 
 def forget_learner_modules(package: str) -> None:
-    """Drop the exercise's modules (not its tests), so that the next import is a fresh one."""
+    """Drop the exercise's modules (not its tests), so that the next import is a fresh one.
+
+    From the package too: `from . import views` takes the package's attribute
+    when there is one, without importing anything.
+    """
     for name in [name for name in sys.modules if name.startswith(f"{package}.")]:
-        if not name.rpartition(".")[2].startswith("test_"):
+        parent, _, child = name.rpartition(".")
+        if not child.startswith("test_"):
             del sys.modules[name]
+            if parent in sys.modules:
+                vars(sys.modules[parent]).pop(child, None)
 
 
 def import_learner_module(name: str) -> None:
@@ -193,6 +201,14 @@ def upstream(thread_waits: ThreadWaits) -> Iterator[FakeUpstream]:
         upstream = FakeUpstream(router, thread_waits)
         with every_client_to(upstream):
             yield upstream
+
+
+@pytest.fixture
+def highest_random(
+    exercise_urlconf: str, learner_code: LearnerCode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`random` draws its highest value: jitter cannot change a grade (see `chance`)."""
+    draw_the_highest(learner_code, monkeypatch)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import functools
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -61,6 +62,19 @@ class ThreadProbe:
             return original(*args, **kwargs)
 
         monkeypatch.setattr(owner, name, recorded)
+
+        # Work handed to a process pool runs in another process, where this
+        # probe cannot follow it: record the hand-over, which is off the loop.
+        submit = ProcessPoolExecutor.submit
+
+        @functools.wraps(submit)
+        def submitted(executor: ProcessPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            self.records.append(
+                ThreadRecord("a worker process", False, code.in_stack(sys._getframe(1)))
+            )
+            return submit(executor, fn, *args, **kwargs)
+
+        monkeypatch.setattr(ProcessPoolExecutor, "submit", submitted)
 
     def assert_called(self) -> None:
         if not self.records:

@@ -31,6 +31,7 @@ from course.testing.threads import ThreadWaits, threads_held_by_async_to_sync
 
 DEFAULT_LATENCY = 0.05
 RENDEZVOUS_TIMEOUT = 0.5
+SYNC_WAIT = 0.05  # real seconds a sync client's call takes, whatever its latency
 
 
 def _through_async_client() -> bool:
@@ -149,8 +150,10 @@ class Endpoint:
         self.upstream._enter(self)
         try:
             self.upstream._meet_sync()
-            # A real wait, on a worker thread: that is what a sync client does.
-            threading.Event().wait(self.latency if self.latency is not None else RENDEZVOUS_TIMEOUT)
+            # A short real wait, on the worker thread: what a sync client does,
+            # kept short because fake loop time cannot see it, and the probe
+            # has already reported the held thread.
+            threading.Event().wait(SYNC_WAIT)
             return self._response(request, status)
         finally:
             self.upstream._leave(self)

@@ -11,8 +11,8 @@ FORECAST = {"city": "Lisbon", "temperature": 21, "sky": "clear"}
 async def test_the_view_is_async(exercise_urlconf):
     view = resolve("/").func
     assert iscoroutinefunction(view), (
-        "the forecast view is a plain `def`, so Django runs it in a worker thread "
-        "— declare it with `async def`"
+        "the forecast view is a plain `def`, so Django runs it in a worker thread that "
+        "sits blocked while the API answers — declare it with `async def`"
     )
 
 
@@ -33,6 +33,6 @@ async def test_five_requests_wait_for_the_api_together(client, upstream):
 
     upstream.assert_in_flight_at_once(
         5,
-        reason="each request waited for the one before it; a sync view keeps its thread "
-        "busy for the whole API call, an async view lets the others run while it waits",
+        reason="the requests waited for the API one after another; an `async def` view that "
+        "awaits the call lets the loop start the next request's call while it waits",
     )

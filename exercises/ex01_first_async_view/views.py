@@ -3,7 +3,7 @@
 The forecast comes from a slow weather API. `fetch_forecast()` is a coroutine
 function: it waits for the network with `await`. This view is a plain `def`,
 so Django runs it in a worker thread, and `async_to_sync` makes that thread
-sit and wait for the whole call, one request after another.
+sit blocked for the whole call while the event loop does the waiting.
 """
 
 from asgiref.sync import async_to_sync

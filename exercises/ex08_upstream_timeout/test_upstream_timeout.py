@@ -5,11 +5,15 @@ Tests run on a fake loop clock: waiting for a deadline costs no real time.
 
 import asyncio
 
-import pytest
-
 from course.weather import FORECAST_URL
 
 FORECAST = {"city": "Coimbra", "temperature": 19, "sky": "windy"}
+
+
+def deadline() -> float:
+    from exercises.ex08_upstream_timeout.views import DEADLINE  # after `client` imported it
+
+    return DEADLINE
 
 
 async def test_an_api_that_answers_in_time_gives_the_forecast(client, upstream):
@@ -21,27 +25,37 @@ async def test_an_api_that_answers_in_time_gives_the_forecast(client, upstream):
     assert response.json() == FORECAST
 
 
-async def test_an_api_that_never_answers_gives_504_by_the_deadline(client, upstream):
-    from exercises.ex08_upstream_timeout.views import DEADLINE  # after `client` checked it imports
-
-    upstream.endpoint(FORECAST_URL, json=FORECAST, latency=None)
+async def test_an_api_that_never_answers_gives_504_by_the_deadline(client, upstream, tasks):
+    api = upstream.endpoint(FORECAST_URL, json=FORECAST, latency=None)
     loop = asyncio.get_running_loop()
     started = loop.time()
 
-    try:
-        response = await client.get("/", within=3 * DEADLINE)
-    except TimeoutError:
-        pytest.fail(
-            "the deadline passed, but the view let TimeoutError escape (a 500 for the "
-            "visitor) — catch it and answer 504 Gateway Timeout",
-            pytrace=False,
-        )
+    response = await client.get(
+        "/",
+        within=3 * deadline(),
+        if_it_raises="the view let its error escape (a 500 for the visitor) — catch the "
+        "deadline's TimeoutError and answer 504 Gateway Timeout",
+    )
 
     took = loop.time() - started
     assert response.status_code == 504, (
         f"when the API does not answer in time, answer 504 Gateway Timeout, "
         f"not {response.status_code}"
     )
-    assert took <= DEADLINE + 0.5, (
-        f"the view answered after {took:.1f} s; its deadline is {DEADLINE} s"
+    assert took <= deadline() + 0.5, (
+        f"the view answered after {took:.1f} s; its deadline is {deadline()} s"
     )
+    assert api.cancelled == 1, (
+        "the view answered 504 but left its call to the API running — a deadline must "
+        "cancel the call (`asyncio.timeout` does)"
+    )
+    await tasks.assert_none_left()
+
+
+async def test_a_visitor_who_leaves_before_the_deadline_stops_the_wait(client, upstream, tasks):
+    api = upstream.endpoint(FORECAST_URL, json=FORECAST, latency=None)
+
+    await client.leave_after(deadline() / 2, "/")
+
+    assert api.cancelled == 1, "the visitor left, but the view's call to the API went on"
+    await tasks.assert_none_left()

@@ -28,7 +28,8 @@ async def test_exactly_the_allowed_number_of_calls_run_at_once(client, upstream)
     assert prices.calls == 50, f"the view made {prices.calls} calls for 50 products"
     assert prices.peak_in_flight <= LIMIT, (
         f"{prices.peak_in_flight} calls were in flight at once, but the price API allows "
-        f"{LIMIT} — cap them with asyncio.Semaphore(LIMIT)"
+        f"{LIMIT} — cap them: one asyncio.Semaphore(LIMIT) shared by every call (a semaphore "
+        "made for each call limits nothing)"
     )
     upstream.assert_in_flight_at_once(
         LIMIT,

@@ -1,12 +1,19 @@
 """The spec of exercise 11. Run it alone with `pytest exercises/ex11_retry_backoff`.
 
 Tests run on a fake loop clock: backoff waits cost no real time, and the
-fake API records when (in loop time) each attempt arrived.
+fake API records when (in loop time) each attempt arrived. Jitter is welcome:
+`random` draws its highest value in these tests, so a jittered wait is judged
+by its upper bound and the same code always gets the same grade.
 """
 
+import asyncio
 from itertools import pairwise
 
+import pytest
+
 from course.weather import FORECAST_URL
+
+pytestmark = pytest.mark.usefixtures("highest_random")
 
 FORECAST = {"city": "Evora", "temperature": 30, "sky": "hot"}
 
@@ -38,15 +45,23 @@ async def test_a_busy_api_is_retried_until_it_answers(client, upstream):
 async def test_it_gives_up_after_the_last_attempt(client, upstream):
     from exercises.ex11_retry_backoff.views import ATTEMPTS
 
+    from exercises.ex11_retry_backoff.views import BACKOFF
+
     api = upstream.endpoint(FORECAST_URL, json={}, status=503, latency=0.01)
 
     response = await client.get("/", within=120)
 
+    answered_at = asyncio.get_running_loop().time()
     assert api.calls == ATTEMPTS, f"the view tried {api.calls} time(s); it may try {ATTEMPTS}"
     assert response.status_code == 503, (
         f"after the last attempt, answer 503 with an error, not {response.status_code}"
     )
     assert "error" in response.json()
+    lingered = answered_at - api.call_times[-1]
+    assert lingered < BACKOFF, (
+        f"the view waited {lingered:.1f} s after its last attempt before giving up — after the "
+        "last attempt there is nothing left to wait for"
+    )
 
 
 async def test_an_api_that_answers_at_once_is_called_once(client, upstream):

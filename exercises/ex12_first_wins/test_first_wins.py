@@ -33,3 +33,15 @@ async def test_the_first_answer_wins_and_the_slower_call_is_cancelled(
         "the slower mirror's call was still running after the view answered — cancel it"
     )
     await tasks.assert_none_left()
+
+
+async def test_a_visitor_who_leaves_stops_every_call(client, upstream, tasks):
+    mirrors = [upstream.endpoint(url, json={"from": url}, latency=None) for url in MIRRORS]
+
+    await client.leave_after(1, "/")
+
+    assert all(mirror.cancelled == mirror.calls for mirror in mirrors), (
+        "the visitor left, but a call to a mirror went on — cancel the calls when the view "
+        "is cancelled too (a TaskGroup does, or `try`/`finally`)"
+    )
+    await tasks.assert_none_left()

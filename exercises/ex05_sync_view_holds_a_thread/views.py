@@ -1,9 +1,9 @@
-"""Exercise 05 — sync views queue up.
+"""Exercise 05 — a sync view holds a thread.
 
 A plain `def` view calling the weather API with the sync `httpx.get()`. It
-works, and under a WSGI server with many worker threads it would be fine. Under
-ASGI, Django runs sync views in a single shared thread: while one request
-waits for the API, every other request waits in line behind it.
+works: Django runs it in a worker thread of its own. But that thread is
+blocked for the whole call, and a blocked thread cannot be stopped: when the
+visitor leaves, the call goes on anyway.
 """
 
 import httpx

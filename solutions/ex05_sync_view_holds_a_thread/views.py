@@ -1,7 +1,8 @@
-"""Exercise 05 — sync views queue up.
+"""Exercise 05 — a sync view holds a thread.
 
-Async from end to end: the view runs on the event loop and waits for the API
-with `await`, so any number of requests can wait for the API at once.
+Async from end to end: the view waits for the API on the event loop with
+`await`. No thread is blocked while it waits, and when the visitor leaves,
+Django cancels the view and its API call with it.
 """
 
 import httpx
