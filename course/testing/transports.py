@@ -9,16 +9,15 @@ client, or for capping its connections with `httpx.Limits`; so here:
   once, as the real pool does (queued calls wait for a free connection);
 - requests: calls are answered by the fake upstream, as a sync client's
   (`requests` is optional);
-- aiohttp: calls are answered by the fake upstream through aioresponses, as
-  an async client's, honouring the session's total timeout (optional too).
+- aiohttp: calls are answered by the fake upstream, as an async client's,
+  honouring the session's total timeout (optional too).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
-import re
+import json
 import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -30,26 +29,14 @@ import pytest
 if TYPE_CHECKING:
     from course.testing.upstream import FakeUpstream
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-
-# The method and total timeout of the aiohttp call being answered, set by the
-# session's wrapper: aioresponses hands its callback neither.
-_aiohttp_call: contextvars.ContextVar[tuple[str, float | None]] = contextvars.ContextVar(
-    "awaitlings_aiohttp_call", default=("GET", None)
-)
-
 
 @contextlib.contextmanager
 def every_client_to(upstream: FakeUpstream) -> Iterator[None]:
     """While active, httpx (with its limits), requests and aiohttp reach `upstream`."""
-    with contextlib.ExitStack() as stack:
-        # aioresponses first: the patches below wrap it, and are undone before it.
-        aiohttp_faked = _answer_aiohttp(upstream, stack)
-        patches = stack.enter_context(pytest.MonkeyPatch.context())
+    with pytest.MonkeyPatch.context() as patches:
         _honour_pool_limits(patches)
         _answer_requests(upstream, patches)
-        if aiohttp_faked:
-            _tell_aiohttp_calls_apart(patches)
+        _answer_aiohttp(upstream, patches)
         yield
 
 
@@ -91,46 +78,84 @@ def _answer_requests(upstream: FakeUpstream, patches: pytest.MonkeyPatch) -> Non
     patches.setattr(requests.adapters.HTTPAdapter, "send", send)
 
 
-def _answer_aiohttp(upstream: FakeUpstream, stack: contextlib.ExitStack) -> bool:
+def _answer_aiohttp(upstream: FakeUpstream, patches: pytest.MonkeyPatch) -> None:
     try:
         import aiohttp
-        from aioresponses import CallbackResult, aioresponses
     except ImportError:
-        return False
+        return
 
-    async def answer(url: Any, **kwargs: Any) -> CallbackResult:
-        method, timeout = _aiohttp_call.get()
-        extensions = {"timeout": {"read": timeout}} if timeout else {}
-        request = httpx.Request(method, str(url), extensions=extensions)
+    async def request(session: Any, method: str, url: Any, **kwargs: Any) -> FakeAiohttpResponse:
+        if session.closed:
+            raise RuntimeError("Session is closed")
+        timeout = kwargs.get("timeout") or session.timeout
+        total = getattr(timeout, "total", None)
+        extensions = {"timeout": {"read": total}} if total else {}
+        target = str(session._build_url(url)) if hasattr(session, "_build_url") else str(url)
+        params = kwargs.get("params")
+        request = httpx.Request(method, target, params=params, extensions=extensions)
         try:
-            response = await upstream.find(request).answer_async(request)
+            answer = await upstream.find(request).answer_async(request)
         except httpx.TimeoutException as error:
             raise aiohttp.ServerTimeoutError(str(error)) from None
         except httpx.TransportError as error:
             raise aiohttp.ClientConnectionError(str(error)) from None
-        return CallbackResult(
-            status=response.status_code, body=response.content, headers=dict(response.headers)
-        )
+        response = FakeAiohttpResponse(method, str(request.url), answer)
+        if kwargs.get("raise_for_status", getattr(session, "_raise_for_status", False)) is True:
+            response.raise_for_status()
+        return response
 
-    mocked = stack.enter_context(aioresponses())
-    everything = re.compile(r".*")
-    for method in METHODS:
-        mocked.add(everything, method=method, callback=answer, repeat=True)
-    return True
+    patches.setattr(aiohttp.ClientSession, "_request", request)
 
 
-def _tell_aiohttp_calls_apart(patches: pytest.MonkeyPatch) -> None:
-    import aiohttp
+class FakeAiohttpResponse:
+    """What aiohttp's `ClientResponse` offers a view, for an answer of the fake upstream.
 
-    answered_by_aioresponses = aiohttp.ClientSession._request
+    Built by hand rather than with aioresponses, whose responses break with
+    each change of `ClientResponse.__init__` (aiohttp 3.14 broke 0.7.9).
+    """
 
-    async def request_with_timeout(session: Any, method: str, url: Any, **kwargs: Any) -> Any:
-        timeout = kwargs.get("timeout") or session.timeout
-        total = getattr(timeout, "total", timeout)
-        token = _aiohttp_call.set((method, total if isinstance(total, int | float) else None))
-        try:
-            return await answered_by_aioresponses(session, method, url, **kwargs)
-        finally:
-            _aiohttp_call.reset(token)
+    def __init__(self, method: str, url: str, answer: httpx.Response) -> None:
+        self.method = method
+        self.url = url
+        self.status = answer.status_code
+        self.reason = answer.reason_phrase
+        self.headers = dict(answer.headers)
+        self.content_type = answer.headers.get("content-type", "application/json")
+        self._body = answer.content
 
-    patches.setattr(aiohttp.ClientSession, "_request", request_with_timeout)
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+    async def read(self) -> bytes:
+        return self._body
+
+    async def text(self, encoding: str | None = None, **_: Any) -> str:
+        return self._body.decode(encoding or "utf-8")
+
+    async def json(self, *, loads: Any = json.loads, **_: Any) -> Any:
+        return loads(self._body.decode())
+
+    def raise_for_status(self) -> None:
+        if self.status >= 400:
+            import aiohttp
+            from multidict import CIMultiDict, CIMultiDictProxy
+            from yarl import URL
+
+            info = aiohttp.RequestInfo(URL(self.url), self.method, CIMultiDictProxy(CIMultiDict()))
+            raise aiohttp.ClientResponseError(info, (), status=self.status, message=self.reason)
+
+    def release(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    async def wait_for_close(self) -> None:
+        pass
+
+    async def __aenter__(self) -> FakeAiohttpResponse:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        pass
