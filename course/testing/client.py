@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import json
 import sys
 import threading
@@ -133,6 +134,19 @@ class Exchange:
         headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
         body = b"".join(m.get("body", b"") for m in self.messages[1:])
         return Response(start["status"], headers, body)
+
+
+def _close_runaway_tasks() -> None:
+    """Stop tasks that ignore cancellation, by closing their coroutines.
+
+    A view that swallows every `CancelledError` in a loop can never be
+    cancelled: left as it is, it would also hang the end of the test (which
+    cancels what is left) and cost the learner this test's message.
+    """
+    current = asyncio.current_task()
+    for task in asyncio.all_tasks():
+        if task is not current and not task.done():
+            task.get_coro().close()
 
 
 class ExerciseClient:
@@ -308,7 +322,7 @@ class ExerciseClient:
         left_at, real_start = loop.time(), time.monotonic()
         while not call.done():
             if loop.time() - left_at > DISCONNECT_GRACE and time.monotonic() - real_start > 1:
-                call.cancel()
+                _close_runaway_tasks()
                 self._fail_for([])
                 pytest.fail(
                     f"the visitor left after {waited:g} s, but the view went on for "
@@ -321,7 +335,10 @@ class ExerciseClient:
     def _fail_for(self, errors: list[BaseException], if_it_raises: str | None = None) -> None:
         """Fail on the lesson's mistakes first, then on the view's error, in plain words."""
         reasons = [explain(error, self.guard.code) for error in errors]
-        for error in errors:
+        for error, reason in zip(errors, reasons, strict=True):
+            unawaited = getattr(error, "obj", None)
+            if reason and inspect.iscoroutine(unawaited):
+                unawaited.close()  # explained here: not again, later, by the probe
             # The traceback keeps the view's locals (and any never-awaited
             # coroutine in them) alive; clear it so the probe can see them.
             traceback.clear_frames(error.__traceback__)

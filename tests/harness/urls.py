@@ -21,6 +21,22 @@ NAMES = [
     "calls_real_network",
     "starts_and_forgets",
     "starts_then_cancels",
+    "logs_and_prints",
+    "sleeps_imported_by_name",
+    "requests_on_loop",
+    "requests_in_thread",
+    "aiohttp_get",
+    "limited_pool",
+    "runs_a_loop_of_its_own",
+    "uses_an_unawaited_response",
+    "unpacks_an_unawaited_gather",
+    "hands_a_result_to_a_thread",
+    "exits",
+    "raises",
+    "answers_when_cancelled",
+    "ignores_cancellation",
+    "draws",
+    "hashes_in_a_process",
 ]
 
 urlpatterns = [

@@ -7,9 +7,17 @@ green on the right one.
 import asyncio
 import contextlib
 import hashlib
+import logging
+import random
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from random import randint
+from time import sleep as pause
 
+import aiohttp
 import httpx
+import requests
 from asgiref.sync import async_to_sync
 from django.http import HttpRequest, JsonResponse
 
@@ -121,3 +129,99 @@ async def starts_then_cancels(request: HttpRequest) -> JsonResponse:
     await asyncio.sleep(1)  # the call is in flight at the fake upstream
     task.cancel()
     return JsonResponse({})
+
+
+async def logs_and_prints(request: HttpRequest) -> JsonResponse:
+    logging.getLogger(__name__).warning("serving %s", request.path)
+    print("serving", request.path)
+    return JsonResponse({})
+
+
+async def sleeps_imported_by_name(request: HttpRequest) -> JsonResponse:
+    pause(0.01)
+    return JsonResponse({})
+
+
+async def requests_on_loop(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(requests.get(f"{API}/item", timeout=10).json())
+
+
+def requests_in_thread(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(requests.get(f"{API}/item", timeout=10).json())
+
+
+async def aiohttp_get(request: HttpRequest) -> JsonResponse:
+    timeout = aiohttp.ClientTimeout(total=2)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(f"{API}/item") as response,
+        ):
+            return JsonResponse(await response.json())
+    except TimeoutError as error:
+        return JsonResponse({"error": type(error).__name__})
+
+
+async def limited_pool(request: HttpRequest) -> JsonResponse:
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=2)) as client:
+        responses = await asyncio.gather(*(client.get(f"{API}/item") for _ in range(6)))
+    return JsonResponse({"items": len(responses)})
+
+
+async def runs_a_loop_of_its_own(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(asyncio.run(fetch()))
+
+
+async def uses_an_unawaited_response(request: HttpRequest) -> JsonResponse:
+    async with httpx.AsyncClient() as client:
+        response = client.get(f"{API}/item")
+        return JsonResponse(response.json())
+
+
+async def unpacks_an_unawaited_gather(request: HttpRequest) -> JsonResponse:
+    first, second = asyncio.gather(fetch(), fetch())
+    return JsonResponse({"first": first, "second": second})
+
+
+async def hands_a_result_to_a_thread(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"digest": await asyncio.to_thread(digest())})
+
+
+async def exits(request: HttpRequest) -> JsonResponse:
+    sys.exit(3)
+
+
+async def raises(request: HttpRequest) -> JsonResponse:
+    raise ValueError("the first line\nand a second one")
+
+
+async def answers_when_cancelled(request: HttpRequest) -> JsonResponse:
+    try:
+        return JsonResponse(await fetch())
+    except asyncio.CancelledError:
+        return JsonResponse({"error": "cancelled"}, status=499)
+
+
+async def ignores_cancellation(request: HttpRequest) -> JsonResponse:
+    while True:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(1)
+
+
+async def draws(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "random": random.random(),
+            "uniform": random.uniform(0, 10),
+            "randint": randint(1, 6),
+            "instance": random.Random(7).uniform(2, 3),
+        }
+    )
+
+
+POOL = ProcessPoolExecutor(max_workers=1)
+
+
+async def hashes_in_a_process(request: HttpRequest) -> JsonResponse:
+    result = await asyncio.get_running_loop().run_in_executor(POOL, digest)
+    return JsonResponse({"digest": result})

@@ -1,11 +1,11 @@
 """The edges of the harness's probes, one test per edge.
 
-`test_harness.py` shows each probe going red on a wrong view and staying green
+`test_probes.py` shows each probe going red on a wrong view and staying green
 on a right one. That leaves the probes' edges loose: a probe mutated by hand
 (a threshold off by one, a filter removed) could still pass it. Each test here
 pins one edge of a probe; the mutation it catches is named in its docstring.
 
-As in `test_harness.py`, the fixtures below make the harness treat
+As in `test_probes.py`, this folder's conftest makes the harness treat
 `tests/harness/views.py` as "the learner's code".
 """
 
@@ -15,7 +15,6 @@ import re
 import socket
 import time
 import warnings
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,38 +23,14 @@ from blockbuster import BlockingError
 from course.testing.blocking import BlockingGuard
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import RealNetworkError, block_real_network
+from tests.harness.conftest import HARNESS, VIEWS, VIEWS_FILE, failure, line_of
 
-TESTS = Path(__file__).parent
-HARNESS = TESTS / "harness"
-VIEWS = "tests/harness/views.py"
-VIEWS_FILE = HARNESS / "views.py"
 ITEM = {"name": "item"}
 
 # Loop seconds. Longer than pytest's timeout (10 s of real time), so this much
 # loop time can only pass on the fake clock, when a rendezvous waits it out:
 # "less than LONG_RENDEZVOUS" means "no call waited for the rendezvous to give up".
 LONG_RENDEZVOUS = 60.0
-
-
-@pytest.fixture
-def learner_code() -> LearnerCode:
-    return LearnerCode(HARNESS, frozenset({VIEWS_FILE}))
-
-
-@pytest.fixture
-def exercise_urls() -> str:
-    return "tests.harness.urls"
-
-
-def failure(match: str):
-    """Expect the test to fail with a plain-words message matching `match`."""
-    return pytest.raises(pytest.fail.Exception, match=match)
-
-
-def line_of(text: str) -> int:
-    """The line of `text` in the harness views, so messages can be checked exactly."""
-    lines = VIEWS_FILE.read_text().splitlines()
-    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 # The fake upstream's rendezvous
@@ -139,15 +114,15 @@ def test_a_connection_to_a_non_local_ip_is_refused_before_the_real_connect(monke
 async def test_the_tests_own_blocking_calls_are_not_blamed_on_the_learner(upstream):
     """Mutation caught: `BlockingGuard` no longer excluding the `test_` files of the folder.
 
-    An exercise's tests sit in its folder, next to the learner's files: here
-    the folder is `tests/`, which holds this file as well as the views. Both
+    An exercise's tests sit in its folder, next to the learner's files, as
+    this file sits beside the harness views. Both
     kinds of watched call are tried: blockbuster's own (`time.sleep`) and the
     sync HTTP clients the guard adds to its table.
     """
     from tests.harness import views
 
     upstream.endpoint("https://api.example/item", json=ITEM)
-    code = LearnerCode(TESTS, frozenset({VIEWS_FILE}))
+    code = LearnerCode(HARNESS, frozenset({VIEWS_FILE}))
     with BlockingGuard(code) as guard:
         time.sleep(0)  # the test's own blocking calls: not the learner's
         with httpx.Client() as sync_client:

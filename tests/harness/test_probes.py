@@ -1,44 +1,21 @@
 """The harness's probes: each goes red on a wrong view and stays green on a right one.
 
-The views live in `tests/harness/views.py`; the fixtures below make the
+The views live in `tests/harness/views.py`; this folder's conftest makes the
 harness treat that file as "the learner's code".
 """
 
 import asyncio
 import hashlib
 import re
-from pathlib import Path
+import sys
 
 import httpx
 import pytest
 
-from course.testing.locate import LearnerCode
 from course.testing.plugin import import_learner_module
+from tests.harness.conftest import VIEWS, failure, line_of
 
-HARNESS = Path(__file__).parent / "harness"
-VIEWS = "tests/harness/views.py"
 ITEM = {"name": "item"}
-
-
-@pytest.fixture
-def learner_code() -> LearnerCode:
-    return LearnerCode(HARNESS, frozenset({HARNESS / "views.py"}))
-
-
-@pytest.fixture
-def exercise_urls() -> str:
-    return "tests.harness.urls"
-
-
-def failure(match: str):
-    """Expect the test to fail with a plain-words message matching `match`."""
-    return pytest.raises(pytest.fail.Exception, match=match)
-
-
-def line_of(text: str) -> int:
-    """The line of `text` in the harness views, so messages can be checked exactly."""
-    lines = (HARNESS / "views.py").read_text().splitlines()
-    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 # Blocking detection
@@ -284,3 +261,159 @@ def test_a_cyclic_exception_chain_does_not_hang_the_network_check():
     first, second = ValueError("first"), ValueError("second")
     first.__context__, second.__context__ = second, first
     assert find_refusal(first) is None
+
+
+# What servers do all the time is not a mistake
+
+
+async def test_logging_and_print_do_not_count_as_blocking(client):
+    response = await client.get("/logs_and_prints/")
+    assert response.status_code == 200
+
+
+async def test_a_blocking_function_imported_by_name_is_still_caught(client):
+    expected = f"time.sleep() at {VIEWS}:{line_of('    pause(0.01)')}"
+    with failure(re.escape(expected)):
+        await client.get("/sleeps_imported_by_name/")
+
+
+# Other HTTP clients reach the same fake upstream
+
+
+async def test_requests_on_the_loop_is_named_as_a_blocking_client(client, upstream):
+    upstream.endpoint("https://api.example/item", json=ITEM)
+    expected = f"requests.Session.request() at {VIEWS}:{line_of('requests.get(f')}"
+    with failure(re.escape(expected) + ".*requests is a blocking client"):
+        await client.get("/requests_on_loop/")
+
+
+async def test_requests_in_a_worker_thread_holds_the_thread(client, upstream):
+    item = upstream.endpoint("https://api.example/item", json=ITEM)
+    with failure("waited for the API with a sync HTTP client in a worker thread"):
+        await client.get("/requests_in_thread/")
+    assert item.sync_calls == 1
+
+
+async def test_aiohttp_is_answered_like_httpx(client, upstream):
+    item = upstream.endpoint("https://api.example/item", json=ITEM)
+    response = await client.get("/aiohttp_get/")
+    assert response.json() == ITEM
+    assert (item.async_calls, item.sync_calls) == (1, 0)
+
+
+async def test_aiohttp_total_timeout_is_honoured(client, upstream):
+    upstream.endpoint("https://api.example/item", latency=None)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    response = await client.get("/aiohttp_get/", within=60)
+    assert response.json() == {"error": "ServerTimeoutError"}
+    assert loop.time() - started == pytest.approx(2, abs=0.1)
+
+
+async def test_httpx_pool_limits_are_honoured(client, upstream):
+    item = upstream.endpoint("https://api.example/item", json=ITEM)
+    response = await client.get("/limited_pool/")
+    assert response.json() == {"items": 6}
+    assert (item.calls, item.peak_in_flight) == (6, 2)
+
+
+# Raw errors in the lesson's words, at the learner's line
+
+
+@pytest.mark.parametrize(
+    ("view", "line", "reason"),
+    [
+        ("runs_a_loop_of_its_own", "asyncio.run(fetch())", "the view called asyncio.run()"),
+        (
+            "uses_an_unawaited_response",
+            "        return JsonResponse(response.json())",
+            "the view used the result of AsyncClient.get() without `await`",
+        ),
+        (
+            "unpacks_an_unawaited_gather",
+            "asyncio.gather(fetch(), fetch())",
+            "the view used a future (from asyncio.gather or a task) without `await`",
+        ),
+        (
+            "hands_a_result_to_a_thread",
+            "to_thread(digest())",
+            "the view called the function itself and handed its result to the worker thread",
+        ),
+        ("exits", "sys.exit(3)", "the view called sys.exit(3)"),
+    ],
+)
+async def test_raw_errors_are_explained_at_the_learners_line(client, upstream, view, line, reason):
+    upstream.endpoint("https://api.example/item", json=ITEM)
+    with failure(re.escape(reason) + f".* at {VIEWS}:{line_of(line)}"):
+        await client.get(f"/{view}/")
+
+
+async def test_an_error_the_lesson_has_no_words_for_gets_the_tests_advice(client):
+    expected = (
+        "keep the page up (the view raised ValueError: the first line at "
+        f"{VIEWS}:{line_of('the first line')})"
+    )
+    with failure(re.escape(expected)):
+        await client.get("/raises/", if_it_raises="keep the page up")
+
+
+async def test_without_advice_an_unexplained_error_keeps_its_traceback(client):
+    with pytest.raises(ValueError, match="the first line"):
+        await client.get("/raises/")
+
+
+# A visitor who leaves
+
+
+async def test_a_view_that_answers_after_its_visitor_left_is_reported(client, upstream):
+    upstream.endpoint("https://api.example/item", latency=None)
+    with failure("the visitor left after 1 s, but the view answered anyway"):
+        await client.leave_after(1, "/answers_when_cancelled/")
+
+
+async def test_a_view_that_goes_on_after_its_visitor_left_is_reported(client):
+    with failure("the visitor left after 1 s, but the view went on"):
+        await client.leave_after(1, "/ignores_cancellation/")
+
+
+async def test_a_view_that_lets_the_cancellation_through_stops_quietly(client, upstream, tasks):
+    item = upstream.endpoint("https://api.example/item", latency=None)
+    assert await client.leave_after(1, "/awaits/") is None
+    assert item.cancelled == 1
+    await tasks.assert_none_left()
+
+
+# Each test starts like a new server process
+
+
+def test_the_learners_modules_are_imported_afresh():
+    from course.testing.plugin import forget_learner_modules, import_learner_module
+
+    import_learner_module("tests.harness.urls")
+    from tests.harness import views as before
+
+    forget_learner_modules("tests.harness")
+    import_learner_module("tests.harness.urls")
+    from tests.harness import views as after
+
+    assert after is not before
+    assert sys.modules["tests.harness.urls"].views is after  # `from . import views`, fresh too
+
+
+# Chance
+
+
+async def test_random_draws_its_highest_value_when_asked(client, highest_random):
+    response = await client.get("/draws/")
+    assert response.json() == {"random": 1 - 2**-53, "uniform": 10, "randint": 6, "instance": 3}
+
+
+# Work in another process
+
+
+async def test_work_handed_to_a_process_pool_is_off_the_loop(client, thread_probe):
+    expected = hashlib.sha256(b"work").hexdigest()
+    hashing = thread_probe(hashlib, "sha256")
+    response = await client.get("/hashes_in_a_process/")
+    assert response.json() == {"digest": expected}
+    hashing.assert_off_event_loop(advice="unused")
