@@ -269,6 +269,7 @@ class ExerciseClient:
         content_type: str = "application/json",
     ) -> None:
         _request_errors.set(errors)
+        self.waits.loop = asyncio.get_running_loop()
         url = urlsplit(path)
         headers = [(b"host", b"testserver")]
         if body:

@@ -39,6 +39,14 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
                 f"the view put a {kind} object into its response{where}, not its result — "
                 "`await` it to get the result"
             )
+    if isinstance(error, TypeError) and "set the safe parameter to False" in message:
+        data = _argument_of("__init__", "data", error)
+        if inspect.isawaitable(data):
+            kind = type(data).__name__
+            return (
+                f"the view put a {kind} object into its response{where}, not its result — "
+                "`await` it to get the result (in an `async def` view)"
+            )
     if isinstance(error, AttributeError) and inspect.isawaitable(getattr(error, "obj", None)):
         name = getattr(error.obj, "__qualname__", type(error.obj).__name__)
         return (
@@ -107,3 +115,12 @@ def _passed_a_result_to_a_thread(error: TypeError) -> bool:
         return False
     filenames = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
     return any(part in name for name in filenames for part in OFFLOADERS)
+
+
+def _argument_of(function: str, name: str, error: BaseException) -> object:
+    """The value of `name` in the innermost frame of `function` in the traceback, if any."""
+    found = None
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_name == function and name in frame.f_locals:
+            found = frame.f_locals[name]
+    return found

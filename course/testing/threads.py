@@ -24,6 +24,8 @@ import pytest
 
 from course.testing.locate import LearnerCode, Location
 
+AWAIT_LOOKS = 500  # times, a millisecond apart, to look for the task awaiting a thread
+
 
 @dataclass(frozen=True)
 class ThreadRecord:
@@ -126,6 +128,7 @@ class ThreadWaits:
     def __init__(self, code: LearnerCode, monkeypatch: pytest.MonkeyPatch) -> None:
         self.code = code
         self.found: list[ThreadWait] = []
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, set by the client
         self._lock = threading.Lock()
         self._monkeypatch = monkeypatch
 
@@ -150,9 +153,29 @@ class ThreadWaits:
         pass  # the monkeypatch fixture undoes the patches
 
     def record(self, what: str, advice: str, frame: FrameType | None = None) -> None:
-        location = self.code.in_stack(frame or sys._getframe(2))
+        # The learner's line is on the waiting thread's stack when the learner's
+        # code runs there (a sync view); when a library function was handed to
+        # the thread (`to_thread(time.sleep, …)`), it is where a task awaits it.
+        location = self.code.in_stack(frame or sys._getframe(2)) or self._awaiting_line()
         with self._lock:
             self.found.append(ThreadWait(what, advice, location))
+
+    def _awaiting_line(self) -> Location | None:
+        """The learner's line where a task on the server's loop awaits (the first found).
+
+        The thread may start before the task that handed it the work has
+        suspended itself (a running coroutine shows no awaits), so look again
+        for a moment before giving up.
+        """
+        if self.loop is None or running_loop_here():
+            return None
+        for _ in range(AWAIT_LOOKS):
+            for task in list(asyncio.all_tasks(self.loop)):
+                location = self.code.innermost(_awaited_frames(task.get_coro()))
+                if location is not None:
+                    return location
+            threading.Event().wait(0.001)
+        return None
 
     def take(self) -> list[ThreadWait]:
         """The waits recorded since the last `take()`."""
@@ -170,6 +193,18 @@ def rebind(code: LearnerCode, replacements: dict[int, Any], monkeypatch: Any) ->
         for name, value in list(vars(module).items()):
             if id(value) in replacements:
                 monkeypatch.setattr(module, name, replacements[id(value)])
+
+
+def _awaited_frames(awaitable: Any) -> list[tuple[str, int, str]]:
+    """`(filename, line, function)` of each coroutine in a chain of awaits, outermost first."""
+    entries = []
+    while awaitable is not None:
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None)
+        if frame is None:
+            break
+        entries.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name))
+        awaitable = getattr(awaitable, "cr_await", None) or getattr(awaitable, "gi_yieldfrom", None)
+    return entries
 
 
 def threads_held_by_async_to_sync() -> list[FrameType]:
