@@ -200,10 +200,11 @@ class ExerciseClient:
             answered_before = len(exchange.messages)
             await self._wait_for_the_view_to_stop(call, seconds)
             if len(exchange.messages) > answered_before:
-                self._fail_for(errors)
+                self._fail_for_lesson_mistakes()
+                raised = "".join(f" ({self._raised(error)})" for error in errors[:1])
                 pytest.fail(
-                    f"the visitor left after {seconds:g} s, but the view answered anyway — it "
-                    "caught the cancellation (asyncio.CancelledError, a bare `except:` or "
+                    f"the visitor left after {seconds:g} s, but the view answered anyway{raised} "
+                    "— it caught the cancellation (asyncio.CancelledError, a bare `except:` or "
                     "`except BaseException`) instead of letting it stop the view; let it propagate",
                     pytrace=False,
                 )
@@ -351,14 +352,16 @@ class ExerciseClient:
             if reason:
                 pytest.fail(reason, pytrace=False)
             if if_it_raises:
-                location = self.guard.code.in_traceback(error.__traceback__)
-                where = f" at {location}" if location else ""
-                first_line = next(iter(str(error).splitlines()), "")
-                pytest.fail(
-                    f"{if_it_raises} (the view raised {type(error).__name__}: {first_line}{where})",
-                    pytrace=False,
-                )
+                pytest.fail(f"{if_it_raises} ({self._raised(error)})", pytrace=False)
             raise error
+
+    def _raised(self, error: BaseException) -> str:
+        """'the view raised KeyError: 'data' at views.py:21', on one line."""
+        location = self.guard.code.in_traceback(error.__traceback__)
+        where = f" at {location}" if location else ""
+        first_line = next(iter(str(error).splitlines()), "")
+        what = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+        return f"the view raised {what}{where}"
 
     def _fail_for_lesson_mistakes(self) -> None:
         """Fail on a blocking call, a missing await or a wait in a thread, even if hidden."""

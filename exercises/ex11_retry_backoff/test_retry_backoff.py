@@ -43,9 +43,7 @@ async def test_a_busy_api_is_retried_until_it_answers(client, upstream):
 
 
 async def test_it_gives_up_after_the_last_attempt(client, upstream):
-    from exercises.ex11_retry_backoff.views import ATTEMPTS
-
-    from exercises.ex11_retry_backoff.views import BACKOFF
+    from exercises.ex11_retry_backoff.views import ATTEMPTS, BACKOFF
 
     api = upstream.endpoint(FORECAST_URL, json={}, status=503, latency=0.01)
 

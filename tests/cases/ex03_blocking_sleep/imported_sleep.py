@@ -6,5 +6,5 @@ PREPARATION_TIME = 0.2
 
 
 async def order_status(request):
-    await sleep(PREPARATION_TIME)
+    await sleep(PREPARATION_TIME)  # right: asyncio.sleep imported by name, awaited
     return JsonResponse({"order": "ready"})

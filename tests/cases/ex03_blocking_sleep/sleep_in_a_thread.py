@@ -7,5 +7,6 @@ PREPARATION_TIME = 0.2
 
 
 async def order_status(request):
+    # wrong: the loop is free, but each waiting order holds a worker thread
     await asyncio.to_thread(time.sleep, PREPARATION_TIME)
     return JsonResponse({"order": "ready"})

@@ -1,3 +1,4 @@
+# Source: httpx docs, "Async Support": an AsyncClient, awaited; here through `client.request`.
 import httpx
 from django.http import JsonResponse
 

@@ -6,5 +6,6 @@ from course.weather import FORECAST_URL
 
 
 async def forecast(request):
+    # wrong: a worker thread (Django's one sync thread) waits for each call
     response = await sync_to_async(httpx.get)(FORECAST_URL, timeout=10)
     return JsonResponse(response.json())

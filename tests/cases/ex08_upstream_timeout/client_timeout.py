@@ -1,3 +1,4 @@
+# Right: httpx's own timeout is the deadline.
 import httpx
 from django.http import JsonResponse
 

@@ -1,3 +1,4 @@
+# Wrong: it uncancels the view's task, so a visitor who leaves gets no cancellation.
 import asyncio
 
 from django.http import JsonResponse

@@ -1,0 +1,289 @@
+"""Real servers for `test_truth.py`: the local fake API and uvicorn serving a copy of the course.
+
+Everything listens on 127.0.0.1 only. Every process started here stops by
+itself: uvicorn after `--limit-max-requests`, both when the test process dies
+(the kernel sends them SIGTERM on Linux), and both are killed when their
+`with` block ends, whatever happened inside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 20.0  # seconds for a server to accept connections
+STOP_TIMEOUT = 5.0  # seconds for a server to stop after SIGTERM, before SIGKILL
+PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+CALL_LINE = re.compile(  # GET /forecast answered 200 after 1.00 s
+    r"^(?P<call>\S+ \S+) (?P<outcome>answered \d+|abandoned by the caller) "
+    r"after (?P<seconds>[\d.]+) s$"
+)
+
+
+def free_port() -> int:
+    """A port nobody listens on now: the kernel's pick for a socket bound to port 0."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _die_with_the_parent() -> None:  # runs in the child, between fork and exec
+    """Linux: the child gets SIGTERM when the test process dies, even by SIGKILL."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def server_environment(**extra: str) -> dict[str, str]:
+    """The test's environment, without proxies (everything here is local), plus `extra`."""
+    environment = {
+        name: value for name, value in os.environ.items() if name.lower() not in PROXY_VARIABLES
+    }
+    environment.update(extra, PYTHONUNBUFFERED="1")
+    return environment
+
+
+@dataclass
+class Server:
+    """A server process and every line it printed so far (stdout and stderr together)."""
+
+    name: str
+    process: subprocess.Popen[str]
+    port: int
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.append(line.rstrip("\n"))
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def output(self) -> str:
+        return "\n".join(self.lines) or "(nothing)"
+
+    def wait_until_listening(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at start:\n{self.output()}")
+            with socket.socket() as probe:
+                probe.settimeout(0.5)
+                if probe.connect_ex((HOST, self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(
+            f"{self.name} did not listen within {START_TIMEOUT:g} s:\n{self.output()}"
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=STOP_TIMEOUT)
+        self.reader.join(timeout=STOP_TIMEOUT)  # it closes the pipe at its end
+
+
+@contextlib.contextmanager
+def serve(
+    name: str, command: list[str], port: int, cwd: Path, env: dict[str, str]
+) -> Iterator[Server]:
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_die_with_the_parent,
+    )
+    server = Server(name, process, port)
+    try:
+        server.wait_until_listening()
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call the fake API printed: `GET /forecast answered 200 after 1.00 s`."""
+
+    call: str
+    outcome: str
+    seconds: float
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome.startswith("answered")
+
+    @property
+    def abandoned(self) -> bool:
+        return self.outcome == "abandoned by the caller"
+
+
+class FakeAPI:
+    """`python -m course.fake_api`, and the calls it reported."""
+
+    def __init__(self, server: Server, latency: float) -> None:
+        self.server = server
+        self.latency = latency
+        self.url = server.url
+
+    def calls(self) -> list[Call]:
+        found = (CALL_LINE.match(line) for line in list(self.server.lines))
+        return [
+            Call(match["call"], match["outcome"], float(match["seconds"]))
+            for match in found
+            if match
+        ]
+
+    def wait_for_calls(self, count: int, timeout: float) -> list[Call]:
+        """The calls reported so far, once there are `count` of them (or `timeout` passed)."""
+        deadline = time.monotonic() + timeout
+        while len(calls := self.calls()) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return calls
+
+
+@contextlib.contextmanager
+def fake_api(tree: Path, latency: float) -> Iterator[FakeAPI]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "course.fake_api", "--latency", f"{latency:g}", "--port", str(port)
+    ]  # fmt: skip
+    with serve("the fake API", command, port, tree, server_environment()) as server:
+        yield FakeAPI(server, latency)
+
+
+@dataclass
+class Reply:
+    """What one request got: a response or an error, and how long it took."""
+
+    status: int | None
+    body: bytes
+    error: str | None
+    started: float
+    ended: float
+
+    @property
+    def seconds(self) -> float:
+        return self.ended - self.started
+
+
+class Site:
+    """uvicorn serving `tree`, a copy of the course, talking to its own fake API.
+
+    `api_calls` counts the requests sent to `api_paths`, the views that make one
+    API call each, so a test can wait until the fake API has reported them all.
+    """
+
+    def __init__(self, tree: Path, server: Server, api: FakeAPI, api_paths: frozenset[str]) -> None:
+        self.tree = tree
+        self.server = server
+        self.api = api
+        self.url = server.url
+        self.api_paths = api_paths
+        self.api_calls = 0
+        self._counting = threading.Lock()
+
+    def client(self, timeout: float = 30.0) -> httpx.Client:
+        """A client for this site: no proxies, no certificates to load (plain HTTP on loopback)."""
+        return httpx.Client(base_url=self.url, trust_env=False, verify=False, timeout=timeout)
+
+    def send(self, client: httpx.Client, method: str, path: str, json: object = None) -> Reply:
+        if path in self.api_paths:
+            with self._counting:
+                self.api_calls += 1
+        started = time.perf_counter()
+        try:
+            response = client.request(method, path, json=json)
+        except httpx.HTTPError as error:
+            ended = time.perf_counter()
+            return Reply(None, b"", f"{type(error).__name__}: {error}", started, ended)
+        return Reply(response.status_code, response.content, None, started, time.perf_counter())
+
+    def request(
+        self, method: str, path: str, *, timeout: float = 30.0, json: object = None
+    ) -> Reply:
+        with self.client(timeout) as client:
+            return self.send(client, method, path, json)
+
+    def at_once(
+        self, count: int, method: str, path: str, *, json: object = None
+    ) -> tuple[float, list[Reply]]:
+        """Send `count` requests at the same moment, one thread each: (seconds for all, replies).
+
+        Each thread opens its client first; the barrier then lets them all go.
+        """
+        go = threading.Barrier(count + 1, timeout=START_TIMEOUT)
+        replies: list[Reply] = []
+
+        def one() -> None:
+            with self.client() as client:
+                go.wait()
+                replies.append(self.send(client, method, path, json))
+
+        threads = [threading.Thread(target=one, daemon=True) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        go.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join(timeout=60)
+        if len(replies) < count:
+            raise RuntimeError(f"only {len(replies)} of {count} requests to {path} came back")
+        return max(reply.ended for reply in replies) - started, replies
+
+    def settle(self, timeout: float = 10.0) -> list[Call]:
+        """The fake API's calls, once it has reported every call this site's views made."""
+        return self.api.wait_for_calls(self.api_calls, timeout)
+
+
+@contextlib.contextmanager
+def course_site(
+    tree: Path, latency: float, max_requests: int, api_paths: frozenset[str]
+) -> Iterator[Site]:
+    """The fake API and `uvicorn course.asgi:application` run from `tree`, a copy of the course."""
+    with fake_api(tree, latency) as api:
+        port = free_port()
+        command = [
+            sys.executable, "-m", "uvicorn", "course.asgi:application",
+            "--host", HOST, "--port", str(port),
+            "--limit-max-requests", str(max_requests),
+            "--timeout-graceful-shutdown", "2",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        environment = server_environment(
+            AWAITLINGS_API=api.url, DJANGO_SETTINGS_MODULE="course.settings"
+        )
+        with serve("uvicorn", command, port, tree, environment) as server:
+            yield Site(tree, server, api, api_paths)

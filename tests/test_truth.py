@@ -1,0 +1,359 @@
+"""The truth check: what the chapter-1 READMEs claim holds under a real ASGI server.
+
+The exercise tests call views through Django's ASGI handler, on a fake loop
+clock. Here the course runs the way the README's "Try your views by hand"
+runs it: `python -m course.fake_api` and `uvicorn course.asgi:application`,
+on 127.0.0.1, on real time. Two servers are started, one for the course as
+shipped and one with `solutions/` laid over it. Then real requests check that
+the shipped view and the solution differ the way each README says.
+
+Load on the machine must not fail these tests. So a claim that requests run
+"one after another" is checked with a lower bound (load only makes things
+slower), and a claim that they run "side by side" with a generous upper bound,
+well below what "one after another" would take.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from course.catalog import ROOT
+from course.fake_api import ANSWERS
+from exercises.ex06_dont_async_everything.passwords import hash_password
+from grader.workspace import copy_course
+from tests.conftest import Course
+from tests.servers import Call, Reply, Site, course_site
+
+pytestmark = pytest.mark.timeout(90)
+
+LATENCY = 1.0  # seconds per API answer: the fake API's default, the READMEs' "one-second API"
+AT_ONCE = 5  # "five requests sent at once", in every README that counts them
+SERIAL = 0.9  # "one after another": at least this share of the sum of the waits
+SIDE_BY_SIDE = 3.0  # "side by side": less than this many times one wait (serial: 5)
+MAX_REQUESTS = 100  # uvicorn stops by itself after this many (the tests send about 60)
+
+FORECAST = ANSWERS["/forecast"]
+FIRST_ASYNC_VIEW = "/first_async_view/"
+BLOCKING_SLEEP = "/blocking_sleep/"
+ASYNC_HTTP_CLIENT = "/async_http_client/"
+SYNC_VIEW = "/sync_view_holds_a_thread/"
+REGISTER = "/dont_async_everything/"
+# The views that make one API call per request: the fake API reports each call.
+API_PATHS = frozenset({FIRST_ASYNC_VIEW, ASYNC_HTTP_CLIENT, SYNC_VIEW})
+
+VISITOR_GIVES_UP = 0.3  # seconds, like `curl --max-time 0.3`
+HASHES = 30  # registrations sent at once in the ex06 checks
+STILL_HASHING = 5  # solved: at least this many of them are answered after the page
+PASSWORD = "correct horse battery staple"
+
+# A learner who solved chapter 1 and is in the middle of an edit of exercise 12.
+MID_EDIT = "exercises/ex12_first_wins/views.py"
+MID_EDIT_PATH = "/first_wins/"
+
+EX01 = "exercises/ex01_first_async_view/README.md"
+EX03 = "exercises/ex03_blocking_sleep/README.md"
+EX04 = "exercises/ex04_async_http_client/README.md"
+EX05 = "exercises/ex05_sync_view_holds_a_thread/README.md"
+EX06 = "exercises/ex06_dont_async_everything/README.md"
+BY_HAND = 'README.md ("Try your views by hand")'
+
+
+def claim(readme: str, sentence: str) -> str:
+    return f"{readme} claims “{sentence}”"
+
+
+def each(replies: list[Reply]) -> str:
+    """How long each request took, in the order they came back."""
+    return ", ".join(f"{reply.seconds:.2f}" for reply in sorted(replies, key=lambda r: r.ended))
+
+
+def serve(course: Course) -> Iterator[Site]:
+    with course_site(course.path, LATENCY, MAX_REQUESTS, API_PATHS) as site:
+        index = site.request("GET", "/")  # imports every exercise before anything is timed
+        assert index.status == 200, f"the course index answered {index}:\n{site.server.output()}"
+        yield site
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """uvicorn serving the course as shipped."""
+    yield from serve(Course(copy_course(ROOT, tmp_path_factory.mktemp("shipped") / "course")))
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """uvicorn serving the course with `solutions/` laid over it, and exercise 12 mid-edit."""
+    course = Course(copy_course(ROOT, tmp_path_factory.mktemp("solved") / "course")).solve()
+    course.write(MID_EDIT, "async def first_wins(request:\n")  # a syntax error
+    yield from serve(course)
+
+
+@pytest.fixture
+def site(request: pytest.FixtureRequest) -> Site:
+    """The server named by the test's parameter: `shipped` or `solved`."""
+    return request.getfixturevalue(request.param)
+
+
+BOTH = pytest.mark.parametrize("site", ["shipped", "solved"], indirect=True)
+
+
+def decoded(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def assert_answered(site: Site, replies: list[Reply], body: object, readme: str) -> None:
+    """Every reply is a 200 with `body`: a quick error must never pass for concurrency."""
+    for reply in replies:
+        assert reply.status == 200 and decoded(reply.body) == body, (
+            f"{readme}: a request got {reply.status} {reply.error or reply.body[:300]!r} "
+            f"instead of {body}; the server printed:\n{site.server.output()[-3000:]}"
+        )
+
+
+def preparation_time(site: Site) -> float:
+    """PREPARATION_TIME as the served copy of exercise 03 defines it."""
+    views = (site.tree / "exercises/ex03_blocking_sleep/views.py").read_text(encoding="utf-8")
+    found = re.search(r"^PREPARATION_TIME = ([\d.]+)", views, re.MULTILINE)
+    assert found, "exercises/ex03_blocking_sleep/views.py no longer sets PREPARATION_TIME"
+    return float(found.group(1))
+
+
+# ex01 · Your first async view
+
+
+@BOTH
+def test_the_first_async_view_serves_five_requests_side_by_side(site: Site) -> None:
+    total, replies = site.at_once(AT_ONCE, "GET", FIRST_ASYNC_VIEW)
+
+    assert_answered(site, replies, FORECAST, EX01)
+    assert total < SIDE_BY_SIDE * LATENCY, (
+        f"{claim(EX01, 'requests do not even queue: five of them wait side by side')}, but "
+        f"five requests at once to {FIRST_ASYNC_VIEW} took {total:.2f} s together (API "
+        f"latency {LATENCY:g} s, limit {SIDE_BY_SIDE * LATENCY:g} s; each: {each(replies)})"
+    )
+
+
+# ex03 · A sleep that stops the world
+
+
+def test_a_blocking_sleep_serves_orders_one_after_another(shipped: Site) -> None:
+    pause = preparation_time(shipped)
+
+    total, replies = shipped.at_once(AT_ONCE, "GET", BLOCKING_SLEEP)
+
+    assert_answered(shipped, replies, {"order": "ready"}, EX03)
+    floor = SERIAL * AT_ONCE * pause
+    assert total >= floor, (
+        f"{claim(EX03, 'five orders sent at once take five preparation times, one after another')}"
+        f", but as shipped they took {total:.2f} s together (PREPARATION_TIME {pause:g} s, "
+        f"at least {floor:.2f} s expected; each: {each(replies)})"
+    )
+
+
+def test_an_awaited_sleep_serves_orders_side_by_side(solved: Site) -> None:
+    pause = preparation_time(solved)
+
+    total, replies = solved.at_once(AT_ONCE, "GET", BLOCKING_SLEEP)
+
+    assert_answered(solved, replies, {"order": "ready"}, EX03)
+    assert total < SIDE_BY_SIDE * pause, (
+        f"{claim(EX03, 'five orders sent at once are ready after about one preparation time')}"
+        f", but solved they took {total:.2f} s together (PREPARATION_TIME {pause:g} s, limit "
+        f"{SIDE_BY_SIDE * pause:g} s; each: {each(replies)})"
+    )
+
+
+# ex04 · An async HTTP client; README "Try your views by hand": one second or five
+
+
+def test_a_sync_client_in_an_async_view_serves_requests_one_after_another(shipped: Site) -> None:
+    total, replies = shipped.at_once(AT_ONCE, "GET", ASYNC_HTTP_CLIENT)
+
+    assert_answered(shipped, replies, FORECAST, EX04)
+    floor = SERIAL * AT_ONCE * LATENCY
+    assert total >= floor, (
+        f"{claim(EX04, 'five requests to a one-second API take five seconds, one after another')}"
+        f" (and so does {BY_HAND}), but as shipped they took {total:.2f} s together (API "
+        f"latency {LATENCY:g} s, at least {floor:.2f} s expected; each: {each(replies)})"
+    )
+
+
+def test_an_async_client_serves_requests_side_by_side(solved: Site) -> None:
+    total, replies = solved.at_once(AT_ONCE, "GET", ASYNC_HTTP_CLIENT)
+
+    assert_answered(solved, replies, FORECAST, EX04)
+    sentence = "five requests sent at once all have their API call in flight at the same time"
+    assert total < SIDE_BY_SIDE * LATENCY, (
+        f"{claim(EX04, sentence)} (and {BY_HAND}: one second, not five), but solved they took "
+        f"{total:.2f} s together (API latency {LATENCY:g} s, limit "
+        f"{SIDE_BY_SIDE * LATENCY:g} s; each: {each(replies)})"
+    )
+
+
+# ex05 · A sync view holds a thread; README "Try your views by hand": the abandoned call
+
+
+@BOTH
+def test_a_sync_view_and_its_async_fix_both_serve_requests_side_by_side(site: Site) -> None:
+    total, replies = site.at_once(AT_ONCE, "GET", SYNC_VIEW)
+
+    assert_answered(site, replies, FORECAST, EX05)
+    assert total < SIDE_BY_SIDE * LATENCY, (
+        f"{claim(EX05, 'requests do not queue up: five of them wait for the API side by side')}"
+        f", but five requests at once to {SYNC_VIEW} took {total:.2f} s together (API latency "
+        f"{LATENCY:g} s, limit {SIDE_BY_SIDE * LATENCY:g} s; each: {each(replies)})"
+    )
+
+
+def the_call_of_a_visitor_who_leaves(site: Site, tries: int = 3) -> tuple[Reply, Call]:
+    """Ask the view and give up after VISITOR_GIVES_UP s; the call the fake API then reports.
+
+    On a very loaded machine the visitor may leave before the view has even
+    called the API (nothing to report, nothing to check): then try again.
+    """
+    for _ in range(tries):
+        before = len(site.settle())  # the calls of earlier requests are all reported
+
+        reply = site.request("GET", SYNC_VIEW, timeout=VISITOR_GIVES_UP)
+
+        assert reply.error is not None, f"the view answered within {VISITOR_GIVES_UP} s: {reply}"
+        calls = site.api.wait_for_calls(before + 1, timeout=LATENCY + 5)
+        if len(calls) > before:
+            assert len(calls) == before + 1, (
+                f"the fake API reported {len(calls) - before} calls for one visitor who left:\n"
+                f"{site.api.server.output()}"
+            )
+            return reply, calls[-1]
+        site.api_calls -= 1  # the view never called the API
+    pytest.fail(
+        f"in {tries} tries, the view never called the API before the visitor left after "
+        f"{VISITOR_GIVES_UP} s; the fake API printed:\n{site.api.server.output()}"
+    )
+
+
+def test_a_sync_view_finishes_its_api_call_after_the_visitor_left(shipped: Site) -> None:
+    reply, call = the_call_of_a_visitor_who_leaves(shipped)
+
+    sentence = "the shipped view's call is answered a second later anyway"
+    assert call.answered and call.seconds >= SERIAL * LATENCY, (
+        f"{claim(EX05, sentence)} (so does {BY_HAND}), but the visitor gave up after "
+        f"{reply.seconds:.2f} s and the fake API reported the call {call.outcome} after "
+        f"{call.seconds:.2f} s"
+    )
+
+
+def test_an_async_view_abandons_its_api_call_when_the_visitor_leaves(solved: Site) -> None:
+    reply, call = the_call_of_a_visitor_who_leaves(solved)
+
+    assert call.abandoned, (
+        f"{claim(EX05, 'yours is abandoned at once')} (so does {BY_HAND}), but the visitor gave "
+        f"up after {reply.seconds:.2f} s and the fake API reported the call {call.outcome} after "
+        f"{call.seconds:.2f} s"
+    )
+
+
+# ex06 · Don't async everything
+
+
+def fastest_hash() -> float:
+    """The shortest of ten runs of the exercise's hashing, here: a lower bound for the server."""
+    runs = []
+    for _ in range(10):
+        started = time.perf_counter()
+        hash_password(PASSWORD)
+        runs.append(time.perf_counter() - started)
+    return min(runs)
+
+
+def a_page_asked_for_during_registrations(site: Site) -> tuple[Reply, list[Reply]]:
+    """Send HASHES registrations at once; ask for the course index once the first is answered.
+
+    By then the server holds the other registrations, so the index request
+    comes in while they are being hashed. Returns (index reply, registrations).
+    """
+    go = threading.Barrier(HASHES + 1, timeout=30)
+    first_answer = threading.Event()
+    registrations: list[Reply] = []
+
+    def register() -> None:
+        with site.client() as client:
+            go.wait()
+            registrations.append(site.send(client, "POST", REGISTER, {"password": PASSWORD}))
+            first_answer.set()
+
+    threads = [threading.Thread(target=register, daemon=True) for _ in range(HASHES)]
+    for thread in threads:
+        thread.start()
+    with site.client() as client:
+        go.wait()
+        assert first_answer.wait(timeout=30), "no registration was answered within 30 s"
+        index = site.send(client, "GET", "/")
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(registrations) == HASHES, f"only {len(registrations)} registrations came back"
+    assert_answered(site, registrations, {"digest": hash_password(PASSWORD)}, EX06)
+    assert index.status == 200, f"the course index answered {index}"
+    return index, registrations
+
+
+def test_hashing_on_the_event_loop_holds_every_other_request(shipped: Site) -> None:
+    one_hash = fastest_hash()
+
+    index, registrations = a_page_asked_for_during_registrations(shipped)
+
+    # It comes in with all registrations but one still to hash: a quarter of that, at least.
+    floor = HASHES / 4 * one_hash
+    later = sum(registration.ended > index.ended for registration in registrations)
+    sentence = "it holds the event loop from start to finish and every other request waits"
+    assert index.seconds >= floor, (
+        f"{claim(EX06, sentence)}, but as shipped the course index, asked for as soon as the "
+        f"first of {HASHES} registrations was answered, took only {index.seconds:.3f} s (one "
+        f"hash takes {one_hash:.3f} s here, at least {floor:.3f} s expected; {later} "
+        f"registrations were answered after it)"
+    )
+
+
+def test_hashing_in_a_worker_thread_leaves_the_loop_free(solved: Site) -> None:
+    index, registrations = a_page_asked_for_during_registrations(solved)
+
+    later = sum(registration.ended > index.ended for registration in registrations)
+    assert later >= STILL_HASHING, (
+        f"{claim(EX06, 'Take the hashing off the event loop')}, so that other requests are "
+        f"served while it hashes, but solved the course index, asked for as soon as the first "
+        f"of {HASHES} registrations was answered, took {index.seconds:.3f} s and only {later} "
+        f"registrations were answered after it: it waited for the hashing (at least "
+        f"{STILL_HASHING} should still be hashing when it is answered)"
+    )
+
+
+# README "Try your views by hand": a broken exercise does not break the course
+
+
+def test_an_exercise_that_does_not_import_shows_an_error_page_and_the_others_keep_working(
+    solved: Site,
+) -> None:
+    broken = solved.request("GET", MID_EDIT_PATH)
+    working = solved.request("GET", BLOCKING_SLEEP)
+
+    sentence = (
+        "An exercise whose code does not import (a syntax error mid-edit) shows an error page "
+        "naming the problem; every other exercise keeps working"
+    )
+    expected = "exercise ex12_first_wins could not be loaded: SyntaxError"
+    assert broken.status == 500 and expected in broken.body.decode(), (
+        f"{claim(BY_HAND, sentence)}, but {MID_EDIT_PATH} with a syntax error in {MID_EDIT} "
+        f"answered {broken.status} {broken.error or broken.body[:300]!r}"
+    )
+    assert working.status == 200, (
+        f"{claim(BY_HAND, sentence)}, but with {MID_EDIT} broken, {BLOCKING_SLEEP} answered "
+        f"{working.status} {working.error or working.body[:300]!r}"
+    )
