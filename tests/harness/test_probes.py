@@ -340,6 +340,11 @@ async def test_httpx_pool_limits_are_honoured(client, upstream):
             "the view called the function itself and handed its result to the worker thread",
         ),
         ("exits", "sys.exit(3)", "the view called sys.exit(3)"),
+        (
+            "waits_from_two_loops",
+            "asyncio.to_thread(asyncio.run, READY.wait())",
+            "an asyncio object was used from two event loops",
+        ),
     ],
 )
 async def test_raw_errors_are_explained_at_the_learners_line(client, upstream, view, line, reason):

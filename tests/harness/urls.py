@@ -37,6 +37,7 @@ NAMES = [
     "ignores_cancellation",
     "draws",
     "hashes_in_a_process",
+    "waits_from_two_loops",
 ]
 
 urlpatterns = [

@@ -225,3 +225,13 @@ POOL = ProcessPoolExecutor(max_workers=1)
 async def hashes_in_a_process(request: HttpRequest) -> JsonResponse:
     result = await asyncio.get_running_loop().run_in_executor(POOL, digest)
     return JsonResponse({"digest": result})
+
+
+READY = asyncio.Event()  # module-level: bound to the loop that first waits on it
+
+
+async def waits_from_two_loops(request: HttpRequest) -> JsonResponse:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(READY.wait(), 0.01)  # binds READY to the server's loop
+    await asyncio.to_thread(asyncio.run, READY.wait())  # a second loop waits on it
+    return JsonResponse({})
