@@ -85,6 +85,9 @@ class BlockingGuard:
             # Logging and print() write a line to a stream: servers do it on the
             # loop all the time, and a view that logs is not a blocking view.
             function.can_block_in("logging/__init__.py", {"emit", "flush", "handle"})
+            # A process pool starts its worker processes on first use: a
+            # one-time cost of handing CPU work to processes, not a wait.
+            function.can_block_in("concurrent/futures/process.py", {"submit"})
         write = self._buster.functions["io.TextIOWrapper.write"]
         to_a_file = write.can_block_predicate
         write.can_block_predicate = lambda *a, **k: to_a_file(*a, **k) or _to_a_standard_stream(*a)

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import multiprocessing
 import random
 import sys
 import time
@@ -219,7 +220,8 @@ async def draws(request: HttpRequest) -> JsonResponse:
     )
 
 
-POOL = ProcessPoolExecutor(max_workers=1)
+# forkserver: forking this multi-threaded test process could deadlock the child.
+POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
 
 
 async def hashes_in_a_process(request: HttpRequest) -> JsonResponse:
