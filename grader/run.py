@@ -212,7 +212,32 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
         _add_test(result, TestResult(name_of_test(record["nodeid"]), status, record["message"]))
     if not run.finished:
         _mark_unfinished(results, run)
+    else:
+        _mark_tests_that_never_ran(results, run)
     return results
+
+
+def _mark_tests_that_never_ran(results: dict[str, ExerciseResult], run: Run) -> None:
+    """In a run that finished, every collected test must have reported.
+
+    Only code in the test process can drop a collected test (a view that
+    removes it from pytest's session): that exercise cannot be graded.
+    """
+    for result in results.values():
+        if result.problem or not result.tests or complete(result, run):
+            continue
+        reported = {test.name for test in result.tests}
+        missing = sorted(
+            name_of_test(nodeid)
+            for nodeid in run.collected
+            if exercise_of(nodeid) == result.exercise.folder
+            and name_of_test(nodeid) not in reported
+        )
+        result.problem = "error"
+        result.problem_message = (
+            f"{', '.join(missing)} never ran, although it was collected — something in the "
+            "test process removed it; an exercise is graded only when all its tests run"
+        )
 
 
 def _add_test(result: ExerciseResult, test: TestResult) -> None:

@@ -141,6 +141,34 @@ def test_sys_exit_and_endless_recursion_are_reported_for_their_exercise(course):
     assert code == 1
 
 
+DROPS_ITS_CONCURRENCY_TEST = """
+import gc
+
+import pytest
+
+from .views_solved import dashboard  # noqa: F401
+
+session = next(o for o in gc.get_objects() if isinstance(o, pytest.Session))
+session.items[:] = [i for i in session.items if "in_flight_at_once" not in i.nodeid]
+"""
+
+
+def test_a_collected_test_that_never_runs_is_an_error_not_a_pass(course):
+    # A view that removes a pending test from pytest's session (found by an
+    # attack on the grader): the other tests pass, the dropped one never reports.
+    course.solve()
+    views = course.path / "exercises/ex07_gather_fanout/views.py"
+    (views.parent / "views_solved.py").write_text(views.read_text(encoding="utf-8"))
+    course.write("exercises/ex07_gather_fanout/views.py", DROPS_ITS_CONCURRENCY_TEST)
+
+    code, document = course.grade_json()
+
+    dropped = by_id(document)["gather_fanout"]
+    assert dropped["status"] == "error"
+    assert "test_the_three_calls_are_in_flight_at_once never ran" in dropped["message"]
+    assert code == 1
+
+
 def test_noisy_and_lingering_code_is_graded_normally_and_quickly(course):
     course.solve()
     # 40 MB of output per request, and a thread that outlives the test session.

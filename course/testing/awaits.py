@@ -30,7 +30,7 @@ class UnawaitedCoroutine:
         where = f" at {self.location}" if self.location else ""
         return (
             f"{self.function}() was called without await{where} — the coroutine never ran; "
-            f"write `await {self.function}(...)`"
+            "put `await` before the call"
         )
 
 

@@ -33,7 +33,8 @@ STANDARD_STREAMS = ("stdout", "stderr", "__stdout__", "__stderr__")
 ADVICE = {
     "time.sleep": "use `await asyncio.sleep()`",
     "httpx.Client.send": (
-        "it used a blocking httpx.Client; use `httpx.AsyncClient` and `await` its calls"
+        "httpx's sync API (`httpx.get`, `httpx.Client`) blocks; use `httpx.AsyncClient` "
+        "and `await` its calls"
     ),
     "requests.Session.request": (
         "requests is a blocking client; use `httpx.AsyncClient` and `await` its calls"

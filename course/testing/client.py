@@ -353,6 +353,8 @@ class ExerciseClient:
                 pytest.fail(reason, pytrace=False)
             if if_it_raises:
                 pytest.fail(f"{if_it_raises} ({self._raised(error)})", pytrace=False)
+            if location := self.guard.code.in_traceback(error.__traceback__):
+                error.add_note(f"(raised by the view at {location})")  # shown with the error
             raise error
 
     def _raised(self, error: BaseException) -> str:

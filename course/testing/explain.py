@@ -51,7 +51,22 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
         name = getattr(error.obj, "__qualname__", type(error.obj).__name__)
         return (
             f"the view used the result of {name}() without `await`{where}: it is a coroutine "
-            f"that never ran, so it has no `.{error.name}` — write `await {name}(...)`"
+            f"that never ran, so it has no `.{error.name}` — put `await` before the call"
+        )
+    if isinstance(error, TypeError) and "can't be used in 'await' expression" in message:
+        return (
+            f"the view awaited something that is not awaitable{where} ({message}) — await the "
+            "call, `await fetch()`, not the function itself"
+        )
+    if isinstance(error, TypeError) and "does not support the context manager protocol" in message:
+        return (
+            f"the view used an async context manager with `with`{where} ({message}) — "
+            "write `async with`"
+        )
+    if isinstance(error, TypeError) and "asynchronous context manager protocol" in message:
+        return (
+            f"the view used `async with` on a sync object{where} ({message}) — use its async "
+            "twin (`httpx.AsyncClient`), or a plain `with`"
         )
     if isinstance(error, RuntimeError) and "await wasn't used with future" in message:
         return (

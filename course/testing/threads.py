@@ -24,6 +24,7 @@ import pytest
 
 from course.testing.locate import LearnerCode, Location
 
+FUTURE_WAITS = ("concurrent/futures/_base.py",)  # where a thread waits for a future's result
 AWAIT_LOOKS = 500  # times, a millisecond apart, to look for the task awaiting a thread
 
 
@@ -64,6 +65,7 @@ class ThreadProbe:
             return original(*args, **kwargs)
 
         monkeypatch.setattr(owner, name, recorded)
+        rebind(code, {id(original): recorded}, monkeypatch)  # `from hashlib import pbkdf2_hmac`
 
         # Work handed to a process pool runs in another process, where this
         # probe cannot follow it: record the hand-over, which is off the loop.
@@ -207,10 +209,11 @@ def _awaited_frames(awaitable: Any) -> list[tuple[str, int, str]]:
     return entries
 
 
-def threads_held_by_async_to_sync() -> list[FrameType]:
-    """The stacks of threads that sit waiting in `async_to_sync` for work on the loop.
+def threads_held_waiting_for_the_loop(code: LearnerCode) -> list[FrameType]:
+    """The stacks of threads that sit waiting for work the event loop does for them.
 
-    Such a thread is held for as long as the async work it waits for runs:
+    `async_to_sync`, or the learner's own `run_coroutine_threadsafe(...).result()`:
+    such a thread is held for as long as the async work it waits for runs,
     exactly the cost that awaiting on the loop avoids.
     """
     from asgiref.sync import AsyncToSync
@@ -220,12 +223,15 @@ def threads_held_by_async_to_sync() -> list[FrameType]:
     for ident, frame in sys._current_frames().items():
         if ident == current:
             continue
+        waits_on_a_future = False  # below (inside) the frames seen so far
         walker: FrameType | None = frame
         while walker is not None:
-            if walker.f_code.co_name == "__call__" and isinstance(
+            in_async_to_sync = walker.f_code.co_name == "__call__" and isinstance(
                 walker.f_locals.get("self"), AsyncToSync
-            ):
+            )
+            if in_async_to_sync or (waits_on_a_future and code.owns(walker.f_code.co_filename)):
                 held.append(frame)
                 break
+            waits_on_a_future |= walker.f_code.co_filename.endswith(FUTURE_WAITS)
             walker = walker.f_back
     return held

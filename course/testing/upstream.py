@@ -27,7 +27,7 @@ import httpx
 import pytest
 import respx
 
-from course.testing.threads import ThreadWaits, threads_held_by_async_to_sync
+from course.testing.threads import ThreadWaits, threads_held_waiting_for_the_loop
 
 DEFAULT_LATENCY = 0.05
 RENDEZVOUS_TIMEOUT = 0.5
@@ -254,9 +254,10 @@ class FakeUpstream:
             endpoint.in_flight -= 1
 
     def _report_held_threads(self) -> None:
-        for frame in threads_held_by_async_to_sync():
+        for frame in threads_held_waiting_for_the_loop(self.waits.code):
             self.waits.record(
-                "a worker thread sat waiting in async_to_sync() for the API call",
+                "a worker thread sat waiting for the API call made for it on the loop "
+                "(async_to_sync, run_coroutine_threadsafe)",
                 "make the view `async def` and `await` the call directly",
                 frame,
             )

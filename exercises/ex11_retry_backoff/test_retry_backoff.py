@@ -16,6 +16,9 @@ from course.weather import FORECAST_URL
 pytestmark = pytest.mark.usefixtures("highest_random")
 
 FORECAST = {"city": "Evora", "temperature": 30, "sky": "hot"}
+# As shipped in views.py; the spec keeps its own copy.
+ATTEMPTS = 4
+BACKOFF = 0.5
 
 
 def waits_between(endpoint) -> list[float]:
@@ -23,8 +26,6 @@ def waits_between(endpoint) -> list[float]:
 
 
 async def test_a_busy_api_is_retried_until_it_answers(client, upstream):
-    from exercises.ex11_retry_backoff.views import BACKOFF  # after `client` checked it imports
-
     api = upstream.endpoint(FORECAST_URL, json=FORECAST, status=[503, 503, 200], latency=0.01)
 
     response = await client.get("/", within=60)
@@ -43,8 +44,6 @@ async def test_a_busy_api_is_retried_until_it_answers(client, upstream):
 
 
 async def test_it_gives_up_after_the_last_attempt(client, upstream):
-    from exercises.ex11_retry_backoff.views import ATTEMPTS, BACKOFF
-
     api = upstream.endpoint(FORECAST_URL, json={}, status=503, latency=0.01)
 
     response = await client.get("/", within=120)

@@ -45,7 +45,7 @@ async def test_a_sync_view_that_sleeps_holds_a_worker_thread(client):
 
 async def test_sync_http_client_on_the_loop_is_named(client, upstream):
     upstream.endpoint("https://api.example/item", json=ITEM)
-    with failure("blocking httpx.Client; use `httpx.AsyncClient`"):
+    with failure(r"httpx.Client`\) blocks; use `httpx.AsyncClient`"):
         await client.get("/sync_client_on_loop/")
 
 
@@ -58,7 +58,7 @@ async def test_sync_http_client_in_a_worker_thread_holds_the_thread(client, upst
 
 async def test_async_to_sync_in_a_sync_view_holds_the_thread(client, upstream):
     upstream.endpoint("https://api.example/item", json=ITEM)
-    expected = f"a worker thread sat waiting in async_to_sync() for the API call at {VIEWS}:"
+    expected = "a worker thread sat waiting for the API call made for it on the loop"
     with failure(re.escape(expected)):
         await client.get("/async_to_sync_in_thread/")
 
