@@ -28,10 +28,10 @@ from grader.integrity import (
     write_manifest,
 )
 from grader.outputs import publish
-from grader.report import as_json, show_list, show_progress
+from grader.report import as_json, hint_line, show_list, show_progress
 from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade
-from grader.shipped import restore, write_shipped
+from grader.shipped import read_shipped, restore, snapshot, write_shipped
 from grader.state import State
 from grader.verify import verify
 from grader.watch import watch_course
@@ -118,10 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         exercises = load_exercises(ROOT)
         return COMMANDS[command](console, args, exercises)
     except CatalogError as error:
-        Console(stderr=True).print(f"[red]The course is malformed:[/] {escape(str(error))}")
+        Console(stderr=True, soft_wrap=True).print(
+            f"[red]The course is malformed:[/] {escape(str(error))}"
+        )
         return USAGE_ERROR
     except (UnknownExercise, PristineError) as error:
-        Console(stderr=True).print(f"[red]{escape(str(error))}[/]")
+        Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(error))}[/]")
         return USAGE_ERROR
 
 
@@ -185,10 +187,24 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
     if args.json:
         sys.stdout.write(as_json(results) + "\n")
     else:
-        show_progress(console, results, load_chapters(ROOT))
+        elapsed = time.monotonic() - started
+        show_progress(console, results, load_chapters(ROOT), next_hint(results), elapsed)
         for line in printed:
             print(line)
     return exit_status(results)
+
+
+def next_hint(results: list[ExerciseResult]) -> str:
+    """The hint line for the next exercise; showing the first hint counts it as seen."""
+    pending = [r for r in results if r.status != "passed"]
+    if not pending:
+        return ""
+    exercise = pending[0].exercise
+    state = State(ROOT)
+    seen = state.hints_seen(exercise)
+    if seen == 0:
+        state.reveal_hint(exercise)  # shown here: `hint` goes on with the second
+    return hint_line(exercise, seen)
 
 
 def cmd_list(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
@@ -229,7 +245,13 @@ def cmd_hint(console: Console, args: argparse.Namespace, exercises: list[Exercis
     exercise = find_exercise(args.exercise, exercises)
     state = State(ROOT)
     seen = state.hints_seen(exercise)
-    if not args.all or seen == 0:
+    if args.all and seen == 0:
+        console.print(
+            f"No hints seen yet for {exercise.id}: `python grader hint {exercise.number}` "
+            "shows the first."
+        )
+        return 0
+    if not args.all:
         seen = state.reveal_hint(exercise)
     shown = range(seen) if args.all else [seen - 1]
     for index in shown:
@@ -245,6 +267,10 @@ def cmd_hint(console: Console, args: argparse.Namespace, exercises: list[Exercis
 def cmd_reset(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     exercise = find_exercise(args.exercise, exercises)
     files = ", ".join(exercise.files)
+    if snapshot([exercise]) == {path: read_shipped()[path] for path in exercise.editable}:
+        verb = "is" if len(exercise.files) == 1 else "are"
+        console.print(f"Nothing to reset: {files} of {exercise.id} {verb} as shipped.")
+        return 0
     if not args.yes:
         if not sys.stdin.isatty():
             console.print("Not on a terminal, so not asking: add --yes to reset.")

@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from course.catalog import Exercise
 from grader.results import ExerciseResult, total_score
 
 JSON_VERSION = 1
@@ -59,9 +60,16 @@ def by_chapter(results: list[ExerciseResult]) -> list[tuple[int, list[ExerciseRe
 
 
 def show_progress(
-    console: Console, results: list[ExerciseResult], chapters: dict[int, str]
+    console: Console,
+    results: list[ExerciseResult],
+    chapters: dict[int, str],
+    hint: str,
+    elapsed: float,
 ) -> None:
-    """Progress by chapter, each exercise's state, and what to do next."""
+    """Progress by chapter, each exercise's state, how long grading took, and what to do next.
+
+    `hint` is the line about hints for the next exercise (see `hint_line`).
+    """
     console.print("[bold]awaitlings[/] — async Django, one failing test at a time\n")
     for chapter, members in by_chapter(results):
         done = sum(r.status == "passed" for r in members)
@@ -80,7 +88,8 @@ def show_progress(
     score, max_score = total_score(results)
     done = sum(r.status == "passed" for r in results)
     console.print(f"\n[bold]{done}/{len(results)} exercises done · {score}/{max_score} points[/]")
-    show_next(console, results)
+    console.print(f"[dim]Graded in {elapsed:.1f} s[/]")
+    show_next(console, results, hint)
 
 
 def show_list(console: Console, results: list[ExerciseResult], chapters: dict[int, str]) -> None:
@@ -96,7 +105,19 @@ def show_list(console: Console, results: list[ExerciseResult], chapters: dict[in
             )
 
 
-def show_next(console: Console, results: list[ExerciseResult]) -> None:
+def hint_line(exercise: Exercise, seen: int) -> str:
+    """What the progress screen says about hints, given how many the learner has seen."""
+    if seen == 0:
+        return f"First hint:   {exercise.hints[0]}"
+    if seen < len(exercise.hints):
+        return (
+            f"Hints:        {seen}/{len(exercise.hints)} seen — "
+            f"`python grader hint {exercise.number}` for the next one"
+        )
+    return f"Hints:        all {seen} seen — the README says more"
+
+
+def show_next(console: Console, results: list[ExerciseResult], hint: str) -> None:
     pending = [r for r in results if r.status != "passed"]
     if not pending:
         console.print("\n[green bold]Every exercise passes. Well done![/]")
@@ -109,5 +130,5 @@ def show_next(console: Console, results: list[ExerciseResult]) -> None:
     console.print(f"  Why it fails: {escape(current.message)}")
     console.print(f"  Read:         {exercise.home}/README.md")
     console.print(f"  Edit:         {', '.join(exercise.editable)}")
-    console.print(f"  First hint:   {escape(exercise.hints[0])}")
+    console.print(f"  {escape(hint)}")
     console.print(f"  Run it alone: pytest {exercise.home}")

@@ -72,7 +72,10 @@ def watch_course(
             for batch in changes(current.exercise.path):
                 if not batch:
                     if not watching:
-                        console.print(f"[dim]Watching exercises/{current.exercise.folder}/…[/]")
+                        files = ", ".join(current.exercise.editable)
+                        console.print(
+                            f"[dim]Watching {files}: save it to re-grade; Ctrl-C stops[/]"
+                        )
                         watching = True
                     continue
                 [current] = grade([current.exercise])

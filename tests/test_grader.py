@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -44,11 +45,53 @@ def test_progress_shows_chapters_state_and_the_next_step(course):
 
     assert done.returncode == 1
     first = EXERCISES[0]
-    assert "Chapter 1 · Why async matters  0/6 done · 0/60 points" in done.stdout
-    assert f"Next: 01 {first.id}" in done.stdout
-    assert f"exercises/{first.folder}/README.md" in done.stdout
-    assert first.hints[0][:40] in " ".join(done.stdout.split())
+    total = sum(exercise.points for exercise in EXERCISES)
+    text = " ".join(done.stdout.split())
+    assert "Chapter 1 · Why async matters 0/6 done · 0/60 points" in text
+    assert f"0/{len(EXERCISES)} exercises done · 0/{total} points" in text
+    assert re.search(r"Graded in \d+\.\d s", text)
+    assert f"Next: 01 {first.id}" in text
+    # The README's headline example: the reason, in plain words, for the next exercise.
+    assert "Why it fails: the forecast view is a plain `def`" in text
+    assert f"exercises/{first.folder}/README.md" in text
+    assert f"First hint: {first.hints[0]}" in text
     assert "\x1b[" not in done.stdout, "no colour codes when stdout is not a terminal"
+
+
+def test_after_the_progress_screen_showed_the_first_hint_hint_gives_the_second(course):
+    first = EXERCISES[0]
+    course.grader()
+
+    asked = course.grader("hint", "1")
+    again = course.grader()
+
+    assert first.hints[1] in " ".join(asked.stdout.split())
+    assert "Hints: 2/3 seen — `python grader hint 1` for the next one" in " ".join(
+        again.stdout.split()
+    )
+
+
+def test_a_malformed_course_exits_with_status_2(course):
+    toml = course.path / "exercises/ex02_missing_await/exercise.toml"
+    toml.write_text(toml.read_text().replace('id = "missing_await"', 'id = "renamed"'))
+
+    done = course.grader()
+
+    assert done.returncode == 2
+    assert "The course is malformed" in done.stderr
+    assert "ex02_missing_await/exercise.toml: id must be 'missing_await'" in done.stderr
+
+
+def test_a_python_without_the_courses_packages_is_told_how_to_run_the_grader(course):
+    # -S: no site-packages, so none of the course's packages can be imported.
+    done = subprocess.run(
+        [sys.executable, "-S", "grader"], cwd=course.path, capture_output=True, text=True
+    )
+
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "does not have the course's packages (missing: rich" in done.stderr
+    assert "python3 -m venv .venv && .venv/bin/python -m pip install -e ." in done.stderr
 
 
 def test_python_dash_m_grader_works_too(course):

@@ -31,8 +31,19 @@ def test_hints_come_one_more_each_time_and_all_shows_those_seen(course):
     assert (course.path / ".awaitlings" / "state.json").is_file()
 
 
-def test_the_learners_state_is_ignored_by_git():
-    assert ".awaitlings/" in (ROOT / ".gitignore").read_text().splitlines()
+def test_all_hints_before_any_was_asked_shows_none_and_counts_none(course):
+    done = course.grader("hint", "3", "--all")
+
+    assert done.returncode == 0
+    assert "No hints seen yet for blocking_sleep" in done.stdout
+    assert EXERCISES[2].hints[0] not in done.stdout
+    assert not (course.path / ".awaitlings" / "state.json").exists()
+
+
+def test_the_learners_state_and_build_droppings_are_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert ".awaitlings/" in ignored
+    assert "*.egg-info/" in ignored
 
 
 @pytest.mark.parametrize("name", ["3", "03", "blocking_sleep", "blocking", "ex03_blocking_sleep"])
@@ -66,6 +77,14 @@ def test_reset_backs_up_the_learners_file_then_restores_the_shipped_one(course):
     backups = list((course.path / ".awaitlings/backups/ex02_missing_await").glob("*/views.py"))
     assert [backup.read_text() for backup in backups] == ["# my attempt\n"]
     assert str(backups[0].parent.relative_to(course.path)) in done.stdout
+
+
+def test_reset_of_unchanged_files_says_so_and_backs_up_nothing(course):
+    done = course.grader("reset", "2", "--yes")
+
+    assert done.returncode == 0
+    assert "Nothing to reset: views.py of missing_await is as shipped." in done.stdout
+    assert not (course.path / ".awaitlings/backups").exists()
 
 
 def test_reset_asks_first_and_changes_nothing_without_an_answer(course):
