@@ -2,6 +2,10 @@
 
     python -m course.fake_api                  # http://127.0.0.1:8001, 1 s per answer
     python -m course.fake_api --latency 2 --port 8002
+    python -m course.fake_api --hang /forecast             # exercise 08: never answers
+    python -m course.fake_api --fail /news=500             # exercise 09 (or /news=close)
+    python -m course.fake_api --busy /forecast=2           # exercise 11: 503, 503, then 200
+    python -m course.fake_api --slow /a/forecast=5         # exercise 12: a slow mirror
 
 Each answer takes `--latency` seconds, like a real remote API, so you can see
 with curl or a browser whether your views wait for it one request at a time
@@ -14,6 +18,8 @@ never use it: they fake the APIs in-process.
 import argparse
 import asyncio
 import json
+import logging
+from dataclasses import dataclass, field
 
 import uvicorn
 
@@ -41,21 +47,63 @@ async def caller_left(receive) -> None:
         pass
 
 
-def make_app(latency: float):
+class DroppedOnPurpose(Exception):
+    """Raised to make the server drop a connection; not an error worth a traceback."""
+
+
+class QuietAboutDrops(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, DroppedOnPurpose)
+
+
+@dataclass
+class Behaviour:
+    """How the fake APIs misbehave, path by path (all answer normally by default)."""
+
+    latency: float = DEFAULT_LATENCY
+    slow: dict[str, float] = field(default_factory=dict)  # path → seconds
+    fail: dict[str, str] = field(default_factory=dict)  # path → a status, or "close"
+    hang: set[str] = field(default_factory=set)
+    busy: dict[str, int] = field(default_factory=dict)  # path → 503s still to answer
+
+    def describe(self) -> str:
+        odd = [f"{path} takes {seconds:g} s" for path, seconds in self.slow.items()]
+        odd += [f"{path} fails ({how})" for path, how in self.fail.items()]
+        odd += [f"{path} never answers" for path in sorted(self.hang)]
+        odd += [f"{path} is busy (503) {times} time(s) first" for path, times in self.busy.items()]
+        return "; ".join(odd)
+
+
+def make_app(behaviour: Behaviour):
     async def app(scope: dict, receive, send) -> None:
         if scope["type"] != "http":
             return
         loop = asyncio.get_running_loop()
         started = loop.time()
-        call = f"{scope['method']} {scope['path']}"
+        path = scope["path"]
+        call = f"{scope['method']} {path}"
+        wait = None if path in behaviour.hang else behaviour.slow.get(path, behaviour.latency)
         left = asyncio.ensure_future(caller_left(receive))
-        done, _ = await asyncio.wait({left}, timeout=latency)
+        done, _ = await asyncio.wait({left}, timeout=wait)
         if done:
             print(f"{call} abandoned by the caller after {loop.time() - started:.2f} s", flush=True)
             return
         left.cancel()
-        answer = answer_for(scope["path"])
+        answer = answer_for(path)
         status = 200 if answer is not None else 404
+        failure = behaviour.fail.get(path)
+        if behaviour.busy.get(path, 0) > 0:
+            behaviour.busy[path] -= 1
+            status, answer = 503, {"error": "busy, try again later"}
+        elif failure == "close":
+            # Headers out, then an error: the server can only drop the connection,
+            # and the caller sees a broken response (a transport error).
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            print(f"{call} dropped the connection after {loop.time() - started:.2f} s", flush=True)
+            raise DroppedOnPurpose(path)
+        elif failure:
+            status, answer = int(failure), {"error": f"failing on purpose with {failure}"}
         body = json.dumps(answer if answer is not None else {"error": "not found"}).encode()
         headers = [(b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -65,17 +113,54 @@ def make_app(latency: float):
     return app
 
 
+def path_and_value(text: str) -> tuple[str, str]:
+    path, _, value = text.partition("=")
+    if not path.startswith("/") or not value:
+        raise argparse.ArgumentTypeError(f"expected PATH=VALUE, e.g. /forecast=3, not {text!r}")
+    return path, value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=DEFAULT_LATENCY, help="seconds per answer")
     parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument(
+        "--slow", type=path_and_value, action="append", default=[], metavar="PATH=SECONDS"
+    )
+    parser.add_argument(
+        "--fail",
+        type=path_and_value,
+        action="append",
+        default=[],
+        metavar="PATH=STATUS",
+        help="answer with STATUS (e.g. 500), or `close` the connection without an answer",
+    )
+    parser.add_argument("--hang", action="append", default=[], metavar="PATH", help="never answer")
+    parser.add_argument(
+        "--busy",
+        type=path_and_value,
+        action="append",
+        default=[],
+        metavar="PATH=N",
+        help="answer 503 the first N times, then normally",
+    )
     options = parser.parse_args()
+    behaviour = Behaviour(
+        latency=options.latency,
+        slow={path: float(seconds) for path, seconds in options.slow},
+        fail=dict(options.fail),
+        hang=set(options.hang),
+        busy={path: int(times) for path, times in options.busy},
+    )
     print(
         f"fake APIs on http://127.0.0.1:{options.port}, answering after {options.latency:g} s: "
         f"{', '.join(ANSWERS)}, /prices/<id>, /a/forecast, /b/forecast",
         flush=True,
     )
-    app = make_app(options.latency)
+    if odd := behaviour.describe():
+        print(f"misbehaving on purpose: {odd}", flush=True)
+    app = make_app(behaviour)
+    logging.getLogger("uvicorn.error").addFilter(QuietAboutDrops())
     uvicorn.run(app, host="127.0.0.1", port=options.port, log_level="warning")
 
 
