@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exercises
+from grader.cache import ResultCache
 from grader.discover import UnknownExercise, find_exercise
 from grader.integrity import (
     PristineError,
@@ -61,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--classroom",
         action="store_true",
         help="also write the classroom autograding result to $GITHUB_OUTPUT as `result`",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="re-grade every exercise, even those unchanged since their last verdict",
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("progress", help="grade every exercise and show what to do next (default)")
@@ -140,7 +146,10 @@ def grade_with_status(
 
 def grade_checked(args: argparse.Namespace, exercises: list[Exercise]) -> list[ExerciseResult]:
     if not args.pristine:
-        return grade_protected(ROOT, exercises, read_manifest(ROOT), args)
+        # Verdicts for machines (CI, classroom, platforms) are always fresh.
+        for_machines = args.json or args.junit or args.gradescope or args.classroom
+        cache = None if args.fresh or for_machines else ResultCache(ROOT, args.test_timeout)
+        return grade_protected(ROOT, exercises, read_manifest(ROOT), args, cache)
     with tempfile.TemporaryDirectory(prefix="awaitlings-pristine-") as scratch:
         tree, manifest = pristine_copy(ROOT, args.pristine, Path(scratch))
         chosen = {e.folder for e in exercises}
@@ -149,17 +158,30 @@ def grade_checked(args: argparse.Namespace, exercises: list[Exercise]) -> list[E
 
 
 def grade_protected(
-    root: Path, exercises: list[Exercise], manifest: dict[str, str], args: argparse.Namespace
+    root: Path,
+    exercises: list[Exercise],
+    manifest: dict[str, str],
+    args: argparse.Namespace,
+    cache: ResultCache | None = None,
 ) -> list[ExerciseResult]:
-    """Tampered exercises are not run: they score 0 and say why."""
+    """Tampered exercises are not run: they score 0 and say why.
+
+    With a `cache`, exercises whose kept verdict still holds are not run either.
+    """
     tampered = tampering(root, exercises, manifest)
+    runnable = [e for e in exercises if e.folder not in tampered]
+    keys = {e.folder: cache.key(e) for e in runnable} if cache else {}
+    kept = [r for e in runnable if cache and (r := cache.get(e, keys[e.folder]))]
+    unchanged = {r.exercise.folder for r in kept}
     graded = grade(
         root,
-        [e for e in exercises if e.folder not in tampered],
+        [e for e in runnable if e.folder not in unchanged],
         budget=args.budget,
         test_timeout=args.test_timeout,
     )
-    by_folder = {r.exercise.folder: r for r in graded}
+    if cache:
+        cache.put(graded, keys)
+    by_folder = {r.exercise.folder: r for r in kept + graded}
     for exercise in exercises:
         if exercise.folder in tampered:
             by_folder[exercise.folder] = ExerciseResult(

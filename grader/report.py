@@ -88,7 +88,11 @@ def show_progress(
     score, max_score = total_score(results)
     done = sum(r.status == "passed" for r in results)
     console.print(f"\n[bold]{done}/{len(results)} exercises done · {score}/{max_score} points[/]")
-    console.print(f"[dim]Graded in {elapsed:.1f} s[/]")
+    reused = sum(r.reused for r in results)
+    kept = (
+        f" ({reused} unchanged since their last verdict; --fresh re-grades them)" if reused else ""
+    )
+    console.print(f"[dim]Graded in {elapsed:.1f} s{kept}[/]")
     show_next(console, results, hint)
 
 

@@ -34,6 +34,7 @@ class ExerciseResult:
     # not import, its run timed out or died); it then wins over the tests.
     problem: Status | None = None
     problem_message: str = ""
+    reused: bool = False  # kept from an earlier run: nothing that decides it has changed
 
     @property
     def status(self) -> Status:

@@ -1,0 +1,80 @@
+"""Verdicts kept between runs, so `python grader` re-grades only what changed.
+
+A verdict is reused only when nothing that decides it has changed: its key is
+a digest of every file in the exercise's folder (the learner's files, its
+tests, its metadata), of the protected files' manifest (the harness, the
+grader, the configuration: when they match it, which `tampering()` checks
+first, the manifest stands for them), of the test timeout, and of the Python
+and Django versions. Only `passed` and `failed` are kept: a timeout or a dead
+process may owe something to the machine of the moment, so it is run again.
+
+It lives in `.awaitlings/results.json`, with the learner's other state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from course.catalog import Exercise
+from grader.integrity import MANIFEST
+from grader.results import ExerciseResult, TestResult
+
+CACHE = Path(".awaitlings") / "results.json"
+KEPT = {"passed", "failed"}
+
+
+class ResultCache:
+    def __init__(self, root: Path, test_timeout: float | None) -> None:
+        self.root = root
+        self.file = root / CACHE
+        shared = hashlib.sha256()
+        for part in (
+            sys.version,
+            importlib.metadata.version("django"),
+            repr(test_timeout),
+            (root / MANIFEST).read_text(encoding="utf-8"),
+        ):
+            shared.update(part.encode() + b"\0")
+        self._shared = shared.hexdigest()
+        try:
+            self._entries: dict[str, dict] = json.loads(self.file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            self._entries = {}
+
+    def key(self, exercise: Exercise) -> str:
+        digest = hashlib.sha256(self._shared.encode())
+        for path in sorted(exercise.path.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, exercise: Exercise, key: str) -> ExerciseResult | None:
+        """The kept verdict of `exercise`, if it was kept under `key` (see `key()`)."""
+        entry = self._entries.get(exercise.folder)
+        if not entry or entry["key"] != key:
+            return None
+        tests = [TestResult(**test) for test in entry["tests"]]
+        return ExerciseResult(exercise, tests, reused=True)
+
+    def put(self, results: list[ExerciseResult], keys: dict[str, str]) -> None:
+        """Keep the verdicts worth keeping (passed, failed) and write them down.
+
+        `keys` are those taken *before* grading: a file saved while the tests
+        ran must not lend its key to the verdict on its previous version.
+        """
+        for result in results:
+            if result.status in KEPT and not result.problem:
+                self._entries[result.exercise.folder] = {
+                    "key": keys[result.exercise.folder],
+                    "tests": [asdict(test) for test in result.tests],
+                }
+            else:
+                self._entries.pop(result.exercise.folder, None)
+        self.file.parent.mkdir(exist_ok=True)
+        self.file.write_text(json.dumps(self._entries, indent=1), encoding="utf-8")
