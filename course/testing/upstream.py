@@ -1,9 +1,11 @@
 """A fake slow third-party API, built on respx.
 
-An exercise's view talks to "the weather API" over httpx. The test registers
-each endpoint the view needs, with a payload and a latency, and afterwards asks
+An exercise's view talks to "the weather API" over httpx (or aiohttp, or
+requests: `transports` routes them here too). The test registers each
+endpoint the view needs, with a payload and a latency, and afterwards asks
 what happened: how many calls, how many were in flight at once, whether they
-came through a sync or an async client.
+came through a sync or an async client, how many were cancelled. Calls that
+hold a worker thread while they wait are reported to `ThreadWaits`.
 
 Concurrency is judged by a rendezvous, not by a stopwatch: with
 `hold_until_in_flight(5)` each call waits until five calls are in flight at
@@ -27,7 +29,11 @@ import httpx
 import pytest
 import respx
 
-from course.testing.threads import ThreadWaits, threads_held_waiting_for_the_loop
+from course.testing.threads import (
+    ThreadWaits,
+    running_loop_here,
+    threads_held_waiting_for_the_loop,
+)
 
 DEFAULT_LATENCY = 0.05
 RENDEZVOUS_TIMEOUT = 0.5
@@ -49,14 +55,6 @@ def _through_async_client() -> bool:
             return True
         frame = frame.f_back
     return False
-
-
-def _on_event_loop_thread() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 @dataclass(repr=False)
@@ -137,7 +135,7 @@ class Endpoint:
         """Answer a call from a sync client (httpx.Client, requests)."""
         status = self._next_status()
         self.sync_calls += 1
-        if _on_event_loop_thread():
+        if running_loop_here():
             # A sync client on the loop thread: answer at once, the blocking
             # guard or the test reports it. Waiting here would stall the loop.
             self.sync_calls_on_event_loop += 1
