@@ -43,7 +43,7 @@ class ResultCache:
         self._shared = shared.hexdigest()
         try:
             self._entries: dict[str, dict] = json.loads(self.file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
+        except (OSError, json.JSONDecodeError):
             self._entries = {}
 
     def key(self, exercise: Exercise) -> str:
@@ -76,5 +76,8 @@ class ResultCache:
                 }
             else:
                 self._entries.pop(result.exercise.folder, None)
-        self.file.parent.mkdir(exist_ok=True)
-        self.file.write_text(json.dumps(self._entries, indent=1), encoding="utf-8")
+        try:
+            self.file.parent.mkdir(exist_ok=True)
+            self.file.write_text(json.dumps(self._entries, indent=1), encoding="utf-8")
+        except OSError:
+            pass  # a read-only checkout: every run grades afresh, nothing worse
