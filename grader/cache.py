@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from course.catalog import Exercise
-from grader.integrity import MANIFEST
+from grader.integrity import MANIFEST, files_under
 from grader.results import ExerciseResult, TestResult
 
 CACHE = Path(".awaitlings") / "results.json"
@@ -48,10 +48,9 @@ class ResultCache:
 
     def key(self, exercise: Exercise) -> str:
         digest = hashlib.sha256(self._shared.encode())
-        for path in sorted(exercise.path.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
+        for path in files_under(self.root, exercise.home):
+            digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
         return digest.hexdigest()
 
     def get(self, exercise: Exercise, key: str) -> ExerciseResult | None:
@@ -69,7 +68,7 @@ class ResultCache:
         ran must not lend its key to the verdict on its previous version.
         """
         for result in results:
-            if result.status in KEPT and not result.problem:
+            if result.status in KEPT:
                 self._entries[result.exercise.folder] = {
                     "key": keys[result.exercise.folder],
                     "tests": [asdict(test) for test in result.tests],

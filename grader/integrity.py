@@ -34,7 +34,8 @@ SHARED_SKIPPED = {"grader/manifest.json"}  # the manifest cannot hold its own di
 PYTEST_CONFIG = {"conftest.py", "pytest.ini", "tox.ini", "setup.cfg", "pyproject.toml"}
 
 
-def _files(root: Path, part: str) -> list[Path]:
+def files_under(root: Path, part: str) -> list[Path]:
+    """The files of `part` (a file or a folder) of the course, sorted, without bytecode."""
     path = root / part
     if path.is_file():
         return [path]
@@ -42,7 +43,8 @@ def _files(root: Path, part: str) -> list[Path]:
 
 
 def shared_files(root: Path) -> list[str]:
-    names = (p.relative_to(root).as_posix() for part in SHARED_PARTS for p in _files(root, part))
+    paths = (path for part in SHARED_PARTS for path in files_under(root, part))
+    names = (path.relative_to(root).as_posix() for path in paths)
     return [name for name in names if name not in SHARED_SKIPPED]
 
 
@@ -51,7 +53,7 @@ def exercise_files(root: Path, exercise: Exercise) -> list[str]:
     learner = {*exercise.files, "README.md"}
     return [
         p.relative_to(root).as_posix()
-        for p in _files(root, exercise.home)
+        for p in files_under(root, exercise.home)
         if p.relative_to(exercise.path).as_posix() not in learner
     ]
 

@@ -23,7 +23,6 @@ import pytest
 from blockbuster import BlockBuster, BlockBusterFunction, BlockingError
 
 from course.testing.locate import LearnerCode, Location
-from course.testing.threads import rebind
 
 # `requests.Session.request`, not `send`: before sending, requests reads
 # `.netrc` from disk, which would be reported as a bare `os.stat()`.
@@ -111,7 +110,7 @@ class BlockingGuard:
             for function in self._buster.functions.values()
             if function.activated
         }
-        rebind(self.code, watched, self._rebound)
+        self.code.rebind(watched, self._rebound)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

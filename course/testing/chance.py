@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from course.testing.locate import LearnerCode
-from course.testing.threads import rebind
 
 HIGHEST_FLOAT = 1 - 2**-53  # the largest value random.random() can return
 
@@ -60,4 +59,4 @@ def draw_the_highest(code: LearnerCode, monkeypatch: pytest.MonkeyPatch) -> None
         monkeypatch.setattr(random, name, highest)
         monkeypatch.setattr(random.Random, name, highest)
     monkeypatch.setattr(random.SystemRandom, "random", _random)
-    rebind(code, originals, monkeypatch)  # `from random import uniform`
+    code.rebind(originals, monkeypatch)  # `from random import uniform`

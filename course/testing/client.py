@@ -25,7 +25,7 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler
@@ -58,6 +58,11 @@ def _record_request_error(sender: Any, **kwargs: Any) -> None:
 got_request_exception.connect(_record_request_error, dispatch_uid="awaitlings-request-errors")
 
 
+def is_the_last_body(message: dict[str, Any]) -> bool:
+    """True for the ASGI message that ends a response."""
+    return message["type"] == "http.response.body" and not message.get("more_body")
+
+
 class CourseASGIHandler(ASGIHandler):
     """Django's `ASGIHandler`, with two changes that serve the tests only.
 
@@ -78,8 +83,7 @@ class CourseASGIHandler(ASGIHandler):
         async def send_and_watch(message: dict[str, Any]) -> None:
             nonlocal watcher
             await send(message)
-            final = message["type"] == "http.response.body" and not message.get("more_body")
-            if final and watcher is None:
+            if is_the_last_body(message) and watcher is None:
                 loop = asyncio.get_running_loop()
                 watcher = loop.run_in_executor(_JOIN_WATCHER, handled.wait)
 
@@ -106,10 +110,6 @@ class Response:
     headers: dict[str, str]
     content: bytes
 
-    @property
-    def text(self) -> str:
-        return self.content.decode()
-
     def json(self) -> Any:
         return json.loads(self.content)
 
@@ -124,7 +124,7 @@ class Exchange:
 
     async def send(self, message: dict[str, Any]) -> None:
         self.messages.append(message)
-        if message["type"] == "http.response.body" and not message.get("more_body"):
+        if is_the_last_body(message):
             self.answered.set()
 
     def response(self) -> Response | None:
@@ -219,12 +219,9 @@ class ExerciseClient:
         *,
         body: bytes = b"",
         content_type: str = "application/json",
-        data: dict[str, Any] | None = None,
         within: float | None = None,
         if_it_raises: str | None = None,
     ) -> Response:
-        if data:  # query parameters of a GET
-            path = f"{path}?{urlencode(data)}"
         exchange = Exchange()
         errors: list[BaseException] = []
         call = asyncio.create_task(self._serve(exchange, errors, method, path, body, content_type))
@@ -247,9 +244,8 @@ class ExerciseClient:
     async def _answered(exchange: Exchange, call: asyncio.Task, within: float | None) -> bool:
         """Wait until the view answered or the application ended; False if `within` ran out.
 
-        Not until the application ended: after the answer, Django's handler
-        joins the request's worker thread from a thread of its own, a wait
-        fake loop time cannot see, so it would move the clock past `within`.
+        The answer is what `within` limits: what Django does after it (closing
+        the response, joining the request's thread) is not the view's time.
         """
         answered = asyncio.ensure_future(exchange.answered.wait())
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import traceback
+from dataclasses import dataclass
 
 import respx
 from django.core.exceptions import SynchronousOnlyOperation
@@ -20,6 +21,69 @@ from course.testing.network import find_refusal
 
 AWAITABLES = {"coroutine", "_GatheringFuture", "Task", "Future"}
 OFFLOADERS = ("asyncio/threads.py", "concurrent/futures/", "asgiref/sync.py", "asyncio/base_events")
+
+
+@dataclass(frozen=True)
+class Misuse:
+    """A mistake that the error's own message names: its type and a phrase in it."""
+
+    kind: type[BaseException]
+    says: str
+    reason: str  # {where}: at the learner's line; {message}: the error's own words
+    first: bool = False  # the reason to read even before what the probes report
+
+    def matches(self, error: BaseException) -> bool:
+        return isinstance(error, self.kind) and self.says in str(error)
+
+
+MISUSES = (
+    Misuse(
+        TypeError,
+        "can't be used in 'await' expression",
+        "the view awaited something that is not awaitable{where} ({message}) — await the "
+        "call, `await fetch()`, not the function itself",
+    ),
+    Misuse(
+        TypeError,
+        "does not support the context manager protocol",
+        "the view used an async context manager with `with`{where} ({message}) — "
+        "write `async with`",
+    ),
+    Misuse(
+        TypeError,
+        "asynchronous context manager protocol",
+        "the view used `async with` on a sync object{where} ({message}) — use its async "
+        "twin (`httpx.AsyncClient`), or a plain `with`",
+    ),
+    Misuse(
+        RuntimeError,
+        "await wasn't used with future",
+        "the view used a future (from asyncio.gather or a task) without `await`{where} — "
+        "`await` it to get the results",
+    ),
+    # `asyncio.run(fetch())` in a view also leaves `fetch()` never awaited; the
+    # learner did call it, so the misuse of asyncio.run is the reason to read.
+    Misuse(
+        RuntimeError,
+        "cannot be called from a running event loop",
+        "the view called asyncio.run(){where}, but a view already runs on the server's "
+        "event loop — `await` the coroutine instead",
+        first=True,
+    ),
+    Misuse(
+        RuntimeError,
+        "AsyncToSync in the same thread",
+        "the view called async_to_sync(){where} on the event loop — in an `async def` "
+        "view, `await` the coroutine directly",
+        first=True,
+    ),
+    Misuse(
+        RuntimeError,
+        "bound to a different event loop",
+        "an asyncio object was used from two event loops{where} — a server runs one loop; "
+        "do not start loops of your own (asyncio.run, async_to_sync in a thread)",
+    ),
+)
 
 
 def explain(error: BaseException, code: LearnerCode) -> str | None:
@@ -35,17 +99,12 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
     if isinstance(error, TypeError) and "is not JSON serializable" in message:
         kind = message.removeprefix("Object of type ").split(" ")[0]
         if kind in AWAITABLES:
-            return (
-                f"the view put a {kind} object into its response{where}, not its result — "
-                "`await` it to get the result"
-            )
+            return _awaitable_in_the_response(kind, where)
     if isinstance(error, TypeError) and "set the safe parameter to False" in message:
         data = _argument_of("__init__", "data", error)
         if inspect.isawaitable(data):
-            kind = type(data).__name__
-            return (
-                f"the view put a {kind} object into its response{where}, not its result — "
-                "`await` it to get the result (in an `async def` view)"
+            return _awaitable_in_the_response(
+                type(data).__name__, where, " (in an `async def` view)"
             )
     if isinstance(error, AttributeError) and inspect.isawaitable(getattr(error, "obj", None)):
         name = getattr(error.obj, "__qualname__", type(error.obj).__name__)
@@ -53,41 +112,9 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
             f"the view used the result of {name}() without `await`{where}: it is a coroutine "
             f"that never ran, so it has no `.{error.name}` — put `await` before the call"
         )
-    if isinstance(error, TypeError) and "can't be used in 'await' expression" in message:
-        return (
-            f"the view awaited something that is not awaitable{where} ({message}) — await the "
-            "call, `await fetch()`, not the function itself"
-        )
-    if isinstance(error, TypeError) and "does not support the context manager protocol" in message:
-        return (
-            f"the view used an async context manager with `with`{where} ({message}) — "
-            "write `async with`"
-        )
-    if isinstance(error, TypeError) and "asynchronous context manager protocol" in message:
-        return (
-            f"the view used `async with` on a sync object{where} ({message}) — use its async "
-            "twin (`httpx.AsyncClient`), or a plain `with`"
-        )
-    if isinstance(error, RuntimeError) and "await wasn't used with future" in message:
-        return (
-            f"the view used a future (from asyncio.gather or a task) without `await`{where} — "
-            "`await` it to get the results"
-        )
-    if isinstance(error, RuntimeError) and "cannot be called from a running event loop" in message:
-        return (
-            f"the view called asyncio.run(){where}, but a view already runs on the server's "
-            "event loop — `await` the coroutine instead"
-        )
-    if isinstance(error, RuntimeError) and "AsyncToSync in the same thread" in message:
-        return (
-            f"the view called async_to_sync(){where} on the event loop — in an `async def` "
-            "view, `await` the coroutine directly"
-        )
-    if isinstance(error, RuntimeError) and "bound to a different event loop" in message:
-        return (
-            f"an asyncio object was used from two event loops{where} — a server runs one loop; "
-            "do not start loops of your own (asyncio.run, async_to_sync in a thread)"
-        )
+    for misuse in MISUSES:
+        if misuse.matches(error):
+            return misuse.reason.format(where=where, message=message)
     if isinstance(error, TypeError) and _passed_a_result_to_a_thread(error):
         return (
             f"the view called the function itself and handed its result to the worker "
@@ -110,15 +137,14 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
 
 
 def explained_first(error: BaseException) -> bool:
-    """True for errors whose reason is truer than what the probes would report.
+    """True for errors whose reason is truer than what the probes would report."""
+    return any(misuse.first and misuse.matches(error) for misuse in MISUSES)
 
-    `asyncio.run(fetch())` in a view also leaves `fetch()` never awaited; the
-    learner did call it, so the misuse of asyncio.run is the reason to read.
-    """
-    message = str(error)
-    return isinstance(error, RuntimeError) and (
-        "cannot be called from a running event loop" in message
-        or "AsyncToSync in the same thread" in message
+
+def _awaitable_in_the_response(kind: str, where: str, note: str = "") -> str:
+    return (
+        f"the view put a {kind} object into its response{where}, not its result — "
+        f"`await` it to get the result{note}"
     )
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, ModuleType, TracebackType
+from types import FrameType, TracebackType
+from typing import Any
+
+import pytest
 
 from course.catalog import ROOT
 
@@ -39,12 +42,20 @@ class LearnerCode:
     def owns(self, filename: str) -> bool:
         return Path(filename) in self.files
 
-    def modules(self) -> Iterator[ModuleType]:
-        """The learner's modules that are imported now."""
+    def rebind(self, replacements: dict[int, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+        """Replace functions where the learner's modules bound them by name too.
+
+        `from time import sleep` keeps the function itself: patching `time`
+        does not reach it. `replacements` maps the `id()` of each function to
+        replace to its replacement.
+        """
         for module in list(sys.modules.values()):
             filename = getattr(module, "__file__", None)
-            if filename and self.owns(filename):
-                yield module
+            if not (filename and self.owns(filename)):
+                continue
+            for name, value in list(vars(module).items()):
+                if id(value) in replacements:
+                    monkeypatch.setattr(module, name, replacements[id(value)])
 
     def innermost(self, entries: Iterable[tuple[str, int, str]]) -> Location | None:
         """The last (innermost) of `(filename, line, function)` entries in a learner's file."""

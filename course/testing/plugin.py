@@ -163,10 +163,9 @@ def import_learner_module(name: str) -> None:
 @pytest.fixture
 def thread_waits(
     exercise_urlconf: str, learner_code: LearnerCode, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[ThreadWaits]:
+) -> ThreadWaits:
     """Waits (sleeps, API calls) that held a worker thread instead of awaiting on the loop."""
-    with ThreadWaits(learner_code, monkeypatch) as waits:
-        yield waits
+    return ThreadWaits(learner_code, monkeypatch)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import asyncio
 import functools
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from types import FrameType
 from typing import Any
 
 import pytest
+from asgiref.sync import AsyncToSync
 
 from course.testing.locate import LearnerCode, Location
 
@@ -65,7 +67,7 @@ class ThreadProbe:
             return original(*args, **kwargs)
 
         monkeypatch.setattr(owner, name, recorded)
-        rebind(code, {id(original): recorded}, monkeypatch)  # `from hashlib import pbkdf2_hmac`
+        code.rebind({id(original): recorded}, monkeypatch)  # `from hashlib import pbkdf2_hmac`
 
         # Work handed to a process pool runs in another process, where this
         # probe cannot follow it: record the hand-over, which is off the loop.
@@ -132,11 +134,6 @@ class ThreadWaits:
         self.found: list[ThreadWait] = []
         self.loop: asyncio.AbstractEventLoop | None = None  # the server's, set by the client
         self._lock = threading.Lock()
-        self._monkeypatch = monkeypatch
-
-    def __enter__(self) -> ThreadWaits:
-        import time
-
         original = time.sleep
 
         @functools.wraps(original)
@@ -147,12 +144,8 @@ class ThreadWaits:
                 )
             original(seconds)
 
-        self._monkeypatch.setattr(time, "sleep", sleep)
-        rebind(self.code, {id(original): sleep}, self._monkeypatch)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        pass  # the monkeypatch fixture undoes the patches
+        monkeypatch.setattr(time, "sleep", sleep)
+        code.rebind({id(original): sleep}, monkeypatch)
 
     def record(self, what: str, advice: str, frame: FrameType | None = None) -> None:
         # The learner's line is on the waiting thread's stack when the learner's
@@ -186,17 +179,6 @@ class ThreadWaits:
         return found
 
 
-def rebind(code: LearnerCode, replacements: dict[int, Any], monkeypatch: Any) -> None:
-    """Replace functions in the learner's modules too (`from time import sleep`).
-
-    `replacements` maps the `id()` of each function to replace to its replacement.
-    """
-    for module in code.modules():
-        for name, value in list(vars(module).items()):
-            if id(value) in replacements:
-                monkeypatch.setattr(module, name, replacements[id(value)])
-
-
 def _awaited_frames(awaitable: Any) -> list[tuple[str, int, str]]:
     """`(filename, line, function)` of each coroutine in a chain of awaits, outermost first."""
     entries = []
@@ -216,8 +198,6 @@ def threads_held_waiting_for_the_loop(code: LearnerCode) -> list[FrameType]:
     such a thread is held for as long as the async work it waits for runs,
     exactly the cost that awaiting on the loop avoids.
     """
-    from asgiref.sync import AsyncToSync
-
     held = []
     current = threading.get_ident()
     for ident, frame in sys._current_frames().items():
