@@ -42,6 +42,10 @@ class UnawaitedProbe:
         self.found: list[UnawaitedCoroutine] = []
 
     def __enter__(self) -> UnawaitedProbe:
+        # What is alive now (Django, the libraries, the harness) is not a coroutine
+        # this test will create: freezing it lets each collection look only at the
+        # test's own objects, a few milliseconds instead of tens each time.
+        gc.freeze()
         self._original_hook = warnings._warn_unawaited_coroutine  # type: ignore[attr-defined]
         self._original_depth = sys.get_coroutine_origin_tracking_depth()
         warnings._warn_unawaited_coroutine = self._record  # type: ignore[attr-defined]
@@ -50,6 +54,7 @@ class UnawaitedProbe:
 
     def __exit__(self, *exc_info: object) -> None:
         gc.collect()
+        gc.unfreeze()
         sys.set_coroutine_origin_tracking_depth(self._original_depth)
         warnings._warn_unawaited_coroutine = self._original_hook  # type: ignore[attr-defined]
 
