@@ -317,11 +317,14 @@ def cmd_watch(console: Console, args: argparse.Namespace, exercises: list[Exerci
 
 def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     problems, as_shipped, with_solutions = verify(ROOT, args.budget)
-    console.print(
-        f"Checked {len(as_shipped)} exercises: as shipped, "
-        f"{sum(r.status == 'failed' for r in as_shipped)} fail by failing tests; "
-        f"with solutions, {sum(r.status == 'passed' for r in with_solutions)} pass."
-    )
+    if as_shipped:
+        console.print(
+            f"Checked {len(as_shipped)} exercises: as shipped, "
+            f"{sum(r.status == 'failed' for r in as_shipped)} fail by failing tests; "
+            f"with solutions, {sum(r.status == 'passed' for r in with_solutions)} pass."
+        )
+    else:
+        console.print("Nothing was graded: the course's records need fixing first.")
     for problem in problems:
         console.print(f"[red]✗[/] {escape(problem)}", highlight=False)
     if problems:

@@ -37,11 +37,8 @@ def layout_problems(root: Path, exercises: list[Exercise]) -> list[str]:
     return problems
 
 
-def verify(
-    root: Path, budget: float
-) -> tuple[list[str], list[ExerciseResult], list[ExerciseResult]]:
-    """Problems found (empty when the course is sound), with both runs' results."""
-    exercises = load_exercises(root)
+def record_problems(root: Path, exercises: list[Exercise]) -> list[str]:
+    """The solutions' layout and the recorded files (manifest, starter files), checked as data."""
     problems = layout_problems(root, exercises)
     if build_manifest(root, exercises) != read_manifest(root):
         problems.append(
@@ -53,6 +50,22 @@ def verify(
             "grader/shipped.json does not match the exercises' editable files: "
             "run `python grader manifest` after changing an exercise"
         )
+    return problems
+
+
+def verify(
+    root: Path, budget: float
+) -> tuple[list[str], list[ExerciseResult], list[ExerciseResult]]:
+    """Problems found (empty when the course is sound), with both runs' results.
+
+    Problems in the records are reported without grading: a grade against a
+    stale manifest or a solution in the wrong shape says nothing yet, and the
+    maintainer's next step is the same either way.
+    """
+    exercises = load_exercises(root)
+    problems = record_problems(root, exercises)
+    if problems:
+        return problems, [], []
     with tempfile.TemporaryDirectory(prefix="awaitlings-verify-") as scratch:
         shipped = copy_course(root, Path(scratch) / "shipped")
         solved = copy_course(root, Path(scratch) / "solved")

@@ -14,7 +14,7 @@ EXERCISES = load_exercises()
 
 
 def test_each_kind_of_tampering_is_named_and_scores_zero(course):
-    course.solve()
+    course.keep(*(e.folder for e in EXERCISES[:5])).solve()
     course.write(
         "exercises/ex02_missing_await/views.py",
         'import pytest\n\npytest.skip("later", allow_module_level=True)\n',
@@ -53,7 +53,7 @@ def test_each_kind_of_tampering_is_named_and_scores_zero(course):
     ids=["root conftest edited", "pytest.ini added", "exercises/conftest.py added"],
 )
 def test_tampering_with_what_every_exercise_uses_taints_them_all(course, change, named):
-    change(course.solve())
+    change(course.keep("ex01_first_async_view", "ex02_missing_await").solve())
 
     code, document = course.grade_json()
 
@@ -72,6 +72,7 @@ def git(course, *args: str) -> None:
 
 
 def test_pristine_grades_against_the_tests_at_a_git_ref(course):
+    course.keep("ex03_blocking_sleep")
     git(course, "init", "-q")
     git(course, "add", "-A")
     git(course, "commit", "-q", "-m", "course as shipped")
