@@ -1,6 +1,6 @@
 """Measure how fast the learner's loop is, every figure beside its goal.
 
-    python benchmarks/speed.py [--rounds 5]
+    python benchmarks/speed.py [--rounds 5] [--suite]
 
 Over copies of the course, alternating so that machine load hits them alike:
 
@@ -11,17 +11,20 @@ Over copies of the course, alternating so that machine load hits them alike:
 - one:       `python -m pytest exercises/ex01_first_async_view`, as shipped
 - watch:     `python grader watch`: from a save to the verdict, and from that
              verdict (a pass) to the next exercise's
+- suite:     with --suite, the project's own tests, run by the README's test
+             command (the one `.ci/run` uses) in this checkout's virtualenv
 
 It prints the medians and the goals the project holds itself to: green/bare
 (the grader's overhead; ≤ 1.3), red/green (failing tests fail by detection,
 not by waiting out timeouts; ≤ 1.5), unchanged ≤ 0.5 s, and each watch
-figure ≤ 1.5 s. It exits 1 if a goal is missed.
+figure ≤ 1.5 s, and the suite ≤ 120 s. It exits 1 if a goal is missed.
 """
 
 from __future__ import annotations
 
 import argparse
 import queue
+import re
 import statistics
 import subprocess
 import sys
@@ -39,11 +42,22 @@ FIRST = "ex01_first_async_view"
 SECOND = "02 missing_await"
 GOALS = {"green/bare": 1.3, "red/green": 1.5, "unchanged": 0.5, "watch: save": 1.5}
 GOALS["watch: next"] = 1.5
+GOALS["suite"] = 120
 
 
-def seconds(command: list[str], cwd: Path) -> float:
+def suite_command() -> list[str]:
+    """The pytest part of the README's test command, as `.ci/run` holds it."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = re.search(r"^TEST_COMMAND='(.+)'$", ci, re.MULTILINE).group(1)
+    pytest_part = command.split("&&")[-1].split()
+    return [sys.executable, *pytest_part[1:]]  # this interpreter for `.venv/bin/python`
+
+
+def seconds(command: list[str], cwd: Path, must_pass: bool = False) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if must_pass and done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed (exit status {done.returncode}): no figure")
     return time.perf_counter() - started
 
 
@@ -86,11 +100,17 @@ def watch_once(scratch: Path, number: int) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
-    rounds = parser.parse_args().rounds
+    parser.add_argument(
+        "--suite", action="store_true", help="also time the project's own tests (minutes)"
+    )
+    args = parser.parse_args()
+    rounds = args.rounds
     times: dict[str, list[float]] = {
         name: [] for name in ("bare", "green", "red", "unchanged", "one", "watch: save")
     }
     times["watch: next"] = []
+    if args.suite:
+        times["suite"] = []
     with tempfile.TemporaryDirectory(prefix="awaitlings-bench-") as scratch:
         shipped = copy_course(ROOT, Path(scratch) / "shipped")
         solved = copy_course(ROOT, Path(scratch) / "solved")
@@ -107,6 +127,8 @@ def main() -> int:
             save, move = watch_once(Path(scratch), number)
             times["watch: save"].append(save)
             times["watch: next"].append(move)
+            if args.suite:
+                times["suite"].append(seconds(suite_command(), ROOT, must_pass=True))
     median = {name: statistics.median(values) for name, values in times.items()}
     figures = {
         **median,
