@@ -4,6 +4,12 @@ Every exercise is a small Django app under `exercises/`; they are found from
 their `exercise.toml`, so adding an exercise never means editing this file.
 """
 
+import os
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from course.apps import app_config
 from course.catalog import ROOT, load_exercises
 
 BASE_DIR = ROOT
@@ -15,7 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
-    *(exercise.package for exercise in load_exercises()),
+    *(app_config(exercise) for exercise in load_exercises()),
 ]
 
 # Kept empty on purpose: sync-only middleware would move every request off the
@@ -25,12 +31,28 @@ MIDDLEWARE: list[str] = []
 ROOT_URLCONF = "course.urls"
 ASGI_APPLICATION = "course.asgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-    }
-}
+
+def database(url: str) -> dict[str, object]:
+    """Django's database settings from a URL, as dj-database-url reads it:
+    `postgresql://user:password@host:port/name` (psycopg 3), `sqlite:///relative/path`
+    or `sqlite:////absolute/path`."""
+    parts = urlsplit(url)
+    if parts.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+        }
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:])}
+    raise ImproperlyConfigured(f"DATABASE_URL: use postgresql://… or sqlite:///…, not {url!r}")
+
+
+# SQLite in `db.sqlite3` unless DATABASE_URL names another database.
+DATABASES = {"default": database(os.environ.get("DATABASE_URL", f"sqlite:///{ROOT}/db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -2,12 +2,16 @@
 
 Every exercise must fail as shipped *by failing tests* (not by an import or
 collection error, not by a timeout) and pass with its solution laid over it;
-`solutions/<exercise>/` must hold exactly the files the learner edits. Both
-runs happen in temporary copies, side by side on the machine's cores.
+`solutions/<exercise>/` must hold exactly the files the learner edits, and
+every model change must ship with its migration. Both runs happen in
+temporary copies, side by side on the machine's cores.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -50,7 +54,25 @@ def record_problems(root: Path, exercises: list[Exercise]) -> list[str]:
             "grader/shipped.json does not match the exercises' editable files: "
             "run `python grader manifest` after changing an exercise"
         )
-    return problems
+    return problems + missing_migrations(root)
+
+
+def missing_migrations(root: Path) -> list[str]:
+    """Models changed without the migration that ships with them, as Django sees it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "makemigrations", "--check", "--dry-run"],
+        cwd=root,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings"},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        return []
+    said = " ".join((done.stdout + done.stderr).split())
+    return [
+        f"a model has no migration for its change: {said} — run "
+        "`DJANGO_SETTINGS_MODULE=course.settings python -m django makemigrations`"
+    ]
 
 
 def verify(

@@ -7,6 +7,8 @@ and the grader itself never hangs or crashes.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -162,3 +164,24 @@ def test_a_run_that_hangs_is_killed_within_its_budget(course):
         "dont_async_everything": "passed",
     }
     assert code == 1
+
+
+def test_a_models_py_that_does_not_import_fails_only_its_own_exercise(course):
+    # Django imports every app's models at start-up: one broken file must not
+    # stop the others. Edited models are protected (tampered), and the others run.
+    course.keep("ex01_first_async_view", "ex13_async_orm").solve()
+    course.write("exercises/ex13_async_orm/models.py", "class Product(models.Model:\n")
+
+    code, document = course.grade_json()
+    alone = subprocess.run(
+        [sys.executable, "-m", "pytest", "exercises/ex13_async_orm", "-q"],
+        cwd=course.path,
+        capture_output=True,
+        text=True,
+    )
+
+    exercises = by_id(document)
+    assert exercises["first_async_view"]["status"] == "passed"
+    assert exercises["async_orm"]["status"] == "tampered"
+    assert code == 1
+    assert "exercises/ex13_async_orm/models.py:1 has a syntax error" in alone.stdout

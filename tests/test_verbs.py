@@ -57,7 +57,7 @@ def test_exercises_are_found_by_number_id_or_prefix(name):
 def test_a_wrong_name_suggests_close_matches(course):
     done = course.grader("hint", "asnyc_http")
     assert done.returncode == 2
-    assert "Did you mean: async_http_client?" in " ".join(done.stderr.split())
+    assert "Did you mean: async_http_client" in " ".join(done.stderr.split())
 
 
 def test_an_ambiguous_prefix_lists_the_candidates(course):
@@ -191,3 +191,17 @@ def test_verify_notices_starter_files_that_changed_until_the_manifest_is_redone(
 
     assert stale.returncode == 1 and "grader/shipped.json does not match" in stale.stdout
     assert fresh.returncode == 0, fresh.stdout
+
+
+def test_verify_names_a_model_changed_without_its_migration(course):
+    course.keep("ex13_async_orm")
+    models = course.path / "exercises/ex13_async_orm/models.py"
+    models.write_text(models.read_text() + "\n\nclass Shelf(models.Model):\n    pass\n")
+    course.grader("manifest")
+
+    done = course.grader("verify")
+
+    assert done.returncode == 1
+    said = " ".join(done.stdout.split())
+    assert "a model has no migration for its change: Migrations for 'ex13_async_orm'" in said
+    assert "Nothing was graded" in said

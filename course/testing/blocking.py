@@ -27,6 +27,16 @@ from course.testing.locate import LearnerCode, Location
 # `requests.Session.request`, not `send`: before sending, requests reads
 # `.netrc` from disk, which would be reported as a bare `os.stat()`.
 SYNC_CLIENT_CALLS = ("httpx.Client.send", "requests.Session.request")
+# Django refuses sync queries on the loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set;
+# with it set, a query on the loop is caught here, whatever the database driver.
+DATABASE_CALLS = (
+    "django.db.backends.utils.CursorWrapper.execute",
+    "django.db.backends.utils.CursorWrapper.executemany",
+)
+DATABASE_ADVICE = (
+    "use the ORM's async methods (`aget`, `acount`, `async for`), which run the query in "
+    "a worker thread; DJANGO_ALLOW_ASYNC_UNSAFE only silences Django's own check"
+)
 STANDARD_STREAMS = ("stdout", "stderr", "__stdout__", "__stderr__")
 
 ADVICE = {
@@ -51,8 +61,12 @@ class BlockingCall:
     location: Location | None
 
     def describe(self) -> str:
-        name = self.function.removeprefix("builtins.").removeprefix("_io.")
         where = f" at {self.location}" if self.location else ""
+        if self.function in DATABASE_CALLS or self.function.startswith("sqlite3."):
+            return f"the view blocked the event loop with a database query{where} — " + (
+                DATABASE_ADVICE
+            )
+        name = self.function.removeprefix("builtins.").removeprefix("_io.")
         advice = ADVICE.get(self.function, GENERIC_ADVICE)
         return f"the view blocked the event loop with {name}(){where} — {advice}"
 
@@ -73,7 +87,7 @@ class BlockingGuard:
         scanned = [SimpleNamespace(__path__=[str(folder)])]
         excluded = [SimpleNamespace(__path__=[str(folder / "test_")])]
         self._buster = BlockBuster(scanned, excluded_modules=excluded)
-        for name in SYNC_CLIENT_CALLS:
+        for name in SYNC_CLIENT_CALLS + DATABASE_CALLS:
             with contextlib.suppress(ImportError):  # requests is optional
                 self._buster.functions[name] = BlockBusterFunction(
                     None, name, scanned_modules=scanned, excluded_modules=excluded

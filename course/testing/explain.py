@@ -122,10 +122,7 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
             "e.g. `await asyncio.to_thread(hash_password, password)`"
         )
     if isinstance(error, SynchronousOnlyOperation):
-        return (
-            f"the view used the database synchronously on the event loop{where} — "
-            "use the async ORM methods (`aget`, `acount`, `async for`…)"
-        )
+        return _sync_only(error, where)
     if refusal := find_refusal(error):
         return f"{refusal}{where}"
     if isinstance(error, respx.models.AllMockedAssertionError):
@@ -134,6 +131,53 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
             "use the URL the exercise gives"
         )
     return None
+
+
+# Django refuses sync database work on the event loop (SynchronousOnlyOperation);
+# where in Django it was refused tells which of the lesson's mistakes it was.
+SYNC_ONLY = (
+    (
+        "django/db/transaction.py",
+        "the view used transaction.atomic() in async code{where} — Django's transactions "
+        "are sync only: put the writes in one plain function under `transaction.atomic()` "
+        "and call it with `await sync_to_async(that_function)(...)`",
+    ),
+    (
+        "django/contrib/auth/",
+        "the view read request.user in async code{where} — loading the user is a sync "
+        "database query, refused on the event loop: use `user = await request.auser()`",
+    ),
+    (
+        "django/db/models/fields/related_descriptors.py",
+        "the view loaded {related} lazily{where} — reading a related object runs a query "
+        "the first time, and a sync query is refused on the event loop: fetch it with the "
+        'rows, `.select_related("…")` for a foreign key or `.prefetch_related("…")` for '
+        "many",
+    ),
+)
+
+
+def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
+    files = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
+    for fragment, reason in SYNC_ONLY:
+        if any(fragment in name for name in files):
+            return reason.format(where=where, related=_related_field(error))
+    return (
+        f"the view ran a sync database query on the event loop{where}, which Django refuses "
+        "(SynchronousOnlyOperation): it would hold the loop while the database answers — "
+        "use the ORM's async methods: `await ….aget()`, `await ….acount()`, "
+        "`async for … in queryset`"
+    )
+
+
+def _related_field(error: BaseException) -> str:
+    """`product.maker` for a lazy foreign key read in the traceback, else "a related object"."""
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        descriptor, instance = frame.f_locals.get("self"), frame.f_locals.get("instance")
+        field = getattr(descriptor, "field", None)
+        if frame.f_code.co_name == "__get__" and instance is not None and field is not None:
+            return f"{type(instance).__name__.lower()}.{field.name}"
+    return "a related object"
 
 
 def explained_first(error: BaseException) -> bool:

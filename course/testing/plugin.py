@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from importlib import import_module
@@ -28,6 +29,7 @@ from typing import Any
 
 import pytest
 import respx
+from django.apps import apps
 from django.conf import settings
 from django.urls import clear_url_caches, set_urlconf
 
@@ -74,6 +76,15 @@ def _hang_watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
     timer = start_watchdog(request.config, request.node.nodeid, timeout)
     yield
     timer.cancel()
+
+
+@pytest.fixture(autouse=True)
+def _environment_of_its_own() -> Iterator[None]:
+    """What one test's code puts in os.environ (DJANGO_ALLOW_ASYNC_UNSAFE…) ends with it."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(autouse=True)
@@ -128,23 +139,38 @@ def exercise_urlconf(exercise_urls: str) -> Iterator[str]:
     set_urlconf(None)
 
 
+KEPT_MODULES = {"models", "migrations"}
+
+
 def forget_learner_modules(package: str) -> None:
-    """Drop the exercise's modules (not its tests), so that the next import is a fresh one.
+    """Drop the exercise's modules, so that the next import is a fresh one.
+
+    Not its tests, and not its models and migrations: Django registers models
+    once, at start-up, and a second import of them would register them again.
 
     From the package too: `from . import views` takes the package's attribute
     when there is one, without importing anything.
     """
     for name in [name for name in sys.modules if name.startswith(f"{package}.")]:
         parent, _, child = name.rpartition(".")
-        if not child.startswith("test_"):
+        top = name.removeprefix(f"{package}.").split(".")[0]
+        if not child.startswith("test_") and top not in KEPT_MODULES:
             del sys.modules[name]
             if parent in sys.modules:
                 vars(sys.modules[parent]).pop(child, None)
 
 
 def import_learner_module(name: str) -> None:
-    """Import `name`, failing the test with the learner's file and line if it cannot."""
+    """Import `name`, failing the test with the learner's file and line if it cannot.
+
+    The exercise's models were imported once, by `django.setup()` (as in a
+    server process); if they could not be, that error is this exercise's.
+    """
+    package = name.rpartition(".")[0]
+    app = next((a for a in apps.get_app_configs() if a.name == package), None)
     try:
+        if error := getattr(app, "models_error", None):
+            raise error
         import_module(name)
     except SyntaxError as error:
         where = Location(Path(error.filename or name), error.lineno or 0, "")
