@@ -68,7 +68,10 @@ def missing_migrations(root: Path) -> list[str]:
     )
     if done.returncode == 0:
         return []
-    said = " ".join((done.stdout + done.stderr).split())
+    if "Migrations for" not in done.stdout:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return [f"the migrations could not be checked: {last}"]
+    said = " ".join(done.stdout.split())
     return [
         f"a model has no migration for its change: {said} — run "
         "`DJANGO_SETTINGS_MODULE=course.settings python -m django makemigrations`"

@@ -147,13 +147,12 @@ SYNC_ONLY = (
         "the view read request.user in async code{where} — loading the user is a sync "
         "database query, refused on the event loop: use `user = await request.auser()`",
     ),
-    (
-        "django/db/models/fields/related_descriptors.py",
-        "the view loaded {related} lazily{where} — reading a related object runs a query "
-        "the first time, and a sync query is refused on the event loop: fetch it with the "
-        'rows, `.select_related("…")` for a foreign key or `.prefetch_related("…")` for '
-        "many",
-    ),
+)
+LAZY_RELATION = (
+    "the view loaded {related} lazily{where} — a related object is fetched by a query of "
+    "its own the first time it is read, and a sync query is refused on the event loop: "
+    "fetch the related rows with the main query, "
+    '`.select_related("…")` for a foreign key or `.prefetch_related("…")` for many'
 )
 
 
@@ -161,7 +160,9 @@ def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
     files = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
     for fragment, reason in SYNC_ONLY:
         if any(fragment in name for name in files):
-            return reason.format(where=where, related=_related_field(error))
+            return reason.format(where=where)
+    if related := _lazy_relation(error):
+        return LAZY_RELATION.format(related=related, where=where)
     return (
         f"the view ran a sync database query on the event loop{where}, which Django refuses "
         "(SynchronousOnlyOperation): it would hold the loop while the database answers — "
@@ -170,14 +171,21 @@ def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
     )
 
 
-def _related_field(error: BaseException) -> str:
-    """`product.maker` for a lazy foreign key read in the traceback, else "a related object"."""
+def _lazy_relation(error: BaseException) -> str:
+    """`product.maker` or `maker.products` if the refused query fetched related rows."""
     for frame, _ in traceback.walk_tb(error.__traceback__):
-        descriptor, instance = frame.f_locals.get("self"), frame.f_locals.get("instance")
-        field = getattr(descriptor, "field", None)
+        this = frame.f_locals.get("self")
+        instance = frame.f_locals.get("instance")
+        field = getattr(this, "field", None)
         if frame.f_code.co_name == "__get__" and instance is not None and field is not None:
-            return f"{type(instance).__name__.lower()}.{field.name}"
-    return "a related object"
+            return f"{type(instance).__name__.lower()}.{field.name}"  # a foreign key
+        known = getattr(this, "_known_related_objects", None)
+        if isinstance(known, dict) and len(known) == 1:  # a related manager's queryset
+            [(field, owners)] = known.items()
+            owner = next(iter(owners.values()), None)
+            accessor = field.remote_field.get_accessor_name()
+            return f"{type(owner).__name__.lower()}.{accessor}"
+    return ""
 
 
 def explained_first(error: BaseException) -> bool:

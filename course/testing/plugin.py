@@ -40,6 +40,7 @@ from course.testing.chance import draw_the_highest
 from course.testing.client import ExerciseClient
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
+from course.testing.queries import QueryCounter
 from course.testing.tasks import TaskProbe
 from course.testing.threads import ThreadProbe, ThreadWaits
 from course.testing.tls import shared_tls_contexts
@@ -252,3 +253,9 @@ def thread_probe(
         return ThreadProbe(owner, name, learner_code, monkeypatch)
 
     return probe
+
+
+@pytest.fixture
+def queries(monkeypatch: pytest.MonkeyPatch) -> QueryCounter:
+    """`response, count = await queries.of(client.get("/"))`: the queries a request ran."""
+    return QueryCounter(monkeypatch)
