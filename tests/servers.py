@@ -60,6 +60,39 @@ def server_environment(**extra: str) -> dict[str, str]:
     return environment
 
 
+def course_environment(tree: Path, **extra: str) -> dict[str, str]:
+    """The environment of a process run in `tree`, a copy of the course: its settings, its database.
+
+    DATABASE_URL names the copy's own `db.sqlite3` (the settings' default) even
+    when the test's environment names another database: each copy is served
+    from the database it was migrated and stocked in, never from a shared one.
+    """
+    return server_environment(
+        DJANGO_SETTINGS_MODULE="course.settings",
+        DATABASE_URL=f"sqlite:///{tree.resolve() / 'db.sqlite3'}",
+        **extra,
+    )
+
+
+def django_command(tree: Path, *args: str) -> str:
+    """Run `python -m django ARGS` in `tree` as a learner would, to its end; what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        cwd=tree,
+        env=course_environment(tree),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"`python -m django {' '.join(args)}` failed in {tree} with exit status "
+            f"{done.returncode}:\n{done.stdout}{done.stderr}"
+        )
+    return done.stdout
+
+
 @dataclass
 class Server:
     """A server process and every line it printed so far (stdout and stderr together)."""
@@ -272,7 +305,10 @@ class Site:
 def course_site(
     tree: Path, latency: float, max_requests: int, api_paths: frozenset[str]
 ) -> Iterator[Site]:
-    """The fake API and `uvicorn course.asgi:application` run from `tree`, a copy of the course."""
+    """The fake API and `uvicorn course.asgi:application` run from `tree`, a copy of the course.
+
+    uvicorn uses `tree`'s own database: migrate it (`django_command`) before.
+    """
     with fake_api(tree, latency) as api:
         port = free_port()
         command = [
@@ -282,8 +318,6 @@ def course_site(
             "--timeout-graceful-shutdown", "2",
             "--log-level", "warning",
         ]  # fmt: skip
-        environment = server_environment(
-            AWAITLINGS_API=api.url, DJANGO_SETTINGS_MODULE="course.settings"
-        )
+        environment = course_environment(tree, AWAITLINGS_API=api.url)
         with serve("uvicorn", command, port, tree, environment) as server:
             yield Site(tree, server, api, api_paths)

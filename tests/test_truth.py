@@ -1,11 +1,13 @@
-"""The truth check: what the chapter-1 READMEs claim holds under a real ASGI server.
+"""The truth check: what the READMEs of chapter 1 and exercise 13 claim holds under real ASGI.
 
 The exercise tests call views through Django's ASGI handler, on a fake loop
 clock. Here the course runs the way the README's "Try your views by hand"
 runs it: `python -m course.fake_api` and `uvicorn course.asgi:application`,
 on 127.0.0.1, on real time. Two servers are started, one for the course as
 shipped and one with `solutions/` laid over it. Then real requests check that
-the shipped view and the solution differ the way each README says.
+the shipped view and the solution differ the way each README says. Before its
+server starts, each copy's database is migrated and stocked with the same
+products, so the two differ only by their views.
 
 Load on the machine must not fail these tests. So a claim that requests run
 "one after another" is checked with a lower bound (load only makes things
@@ -15,6 +17,7 @@ well below what "one after another" would take.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -28,7 +31,7 @@ from course.fake_api import ANSWERS
 from exercises.ex06_dont_async_everything.passwords import hash_password
 from grader.workspace import copy_course
 from tests.conftest import Course
-from tests.servers import Call, Reply, Site, course_site
+from tests.servers import Call, Reply, Site, course_site, django_command
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -36,7 +39,7 @@ LATENCY = 1.0  # seconds per API answer: the fake API's default, the READMEs' "o
 AT_ONCE = 5  # "five requests sent at once", in every README that counts them
 SERIAL = 0.9  # "one after another": at least this share of the sum of the waits
 SIDE_BY_SIDE = 3.0  # "side by side": less than this many times one wait (serial: 5)
-MAX_REQUESTS = 100  # uvicorn stops by itself after this many (the tests send about 60)
+MAX_REQUESTS = 100  # uvicorn stops by itself after this many (the tests send each at most 60)
 
 FORECAST = ANSWERS["/forecast"]
 FIRST_ASYNC_VIEW = "/first_async_view/"
@@ -52,6 +55,17 @@ HASHES = 30  # registrations sent at once in the ex06 checks
 STILL_HASHING = 5  # solved: at least this many of them are answered after the page
 PASSWORD = "correct horse battery staple"
 
+# The shelf of exercise 13, as its own tests stock it: id: (name, price, stock).
+SHELF = {1: ("Teapot", "32.00", 4), 2: ("Kettle", "24.50", 2), 3: ("Toaster", "41.00", 0)}
+STOCK_THE_SHELF = (
+    "from exercises.ex13_async_orm.models import Product\n"
+    f"for pk, (name, price, stock) in {SHELF!r}.items():\n"
+    "    Product.objects.create(pk=pk, name=name, price=price, stock=stock)\n"
+)
+CATALOGUE = "/async_orm/"
+TEAPOT = f"{CATALOGUE}1/"
+NO_SUCH_PRODUCT = f"{CATALOGUE}{max(SHELF) + 1}/"
+
 # A learner who solved chapter 1 and is in the middle of an edit of exercise 12.
 MID_EDIT = "exercises/ex12_first_wins/views.py"
 MID_EDIT_PATH = "/first_wins/"
@@ -61,6 +75,7 @@ EX03 = "exercises/ex03_blocking_sleep/README.md"
 EX04 = "exercises/ex04_async_http_client/README.md"
 EX05 = "exercises/ex05_sync_view_holds_a_thread/README.md"
 EX06 = "exercises/ex06_dont_async_everything/README.md"
+EX13 = "exercises/ex13_async_orm/README.md"
 BY_HAND = 'README.md ("Try your views by hand")'
 
 
@@ -73,7 +88,18 @@ def each(replies: list[Reply]) -> str:
     return ", ".join(f"{reply.seconds:.2f}" for reply in sorted(replies, key=lambda r: r.ended))
 
 
+def stock(course: Course) -> None:
+    """Migrate the copy's database and put exercise 13's shelf in it, as a learner would.
+
+    The shipped copy gets it too: its 500s must come from the refused sync
+    query, not from a missing table.
+    """
+    django_command(course.path, "migrate", "--verbosity", "0")
+    django_command(course.path, "shell", "--verbosity", "0", "--command", STOCK_THE_SHELF)
+
+
 def serve(course: Course) -> Iterator[Site]:
+    stock(course)
     with course_site(course.path, LATENCY, MAX_REQUESTS, API_PATHS) as site:
         index = site.request("GET", "/")  # imports every exercise before anything is timed
         assert index.status == 200, f"the course index answered {index}:\n{site.server.output()}"
@@ -117,6 +143,22 @@ def assert_answered(site: Site, replies: list[Reply], body: object, readme: str)
             f"{readme}: a request got {reply.status} {reply.error or reply.body[:300]!r} "
             f"instead of {body}; the server printed:\n{site.server.output()[-3000:]}"
         )
+
+
+def page_text(html_text: bytes) -> str:
+    return " ".join(html.unescape(html_text.decode()).split())
+
+
+def shown(reply: Reply) -> str:
+    """A reply for a failure message. Django's debug page starts with kilobytes of style:
+    it is shown by its title and exception value (`OperationalError at /path: no such table`)."""
+    if reply.error is not None:
+        return reply.error
+    title = re.search(rb"<title>(.*?)</title>", reply.body, re.DOTALL)
+    value = re.search(rb'<pre class="exception_value">(.*?)</pre>', reply.body, re.DOTALL)
+    if title and value:
+        return f"{reply.status} {page_text(title[1])}: {page_text(value[1])}"
+    return f"{reply.status} {reply.body[:300]!r}"
 
 
 def preparation_time(site: Site) -> float:
@@ -332,6 +374,55 @@ def test_hashing_in_a_worker_thread_leaves_the_loop_free(solved: Site) -> None:
         f"of {HASHES} registrations was answered, took {index.seconds:.3f} s and only {later} "
         f"registrations were answered after it: it waited for the hashing (at least "
         f"{STILL_HASHING} should still be hashing when it is answered)"
+    )
+
+
+# ex13 · The async ORM
+
+
+def test_sync_queries_in_async_views_are_refused_with_a_500(shipped: Site) -> None:
+    sentence = (
+        "In an `async def` view Django refuses each of them with `SynchronousOnlyOperation` … "
+        "As shipped, both pages answer 500"
+    )
+    for path in (CATALOGUE, TEAPOT):
+        reply = shipped.request("GET", path)
+
+        assert reply.status == 500 and b"SynchronousOnlyOperation" in reply.body, (
+            f"{claim(EX13, sentence)}, but as shipped, with the products in the database, "
+            f"{path} answered {shown(reply)}"
+        )
+
+
+def test_the_async_orm_lists_the_products_in_stock(solved: Site) -> None:
+    reply = solved.request("GET", CATALOGUE)
+
+    sentence = "Use the ORM's async methods, which you await … The JSON stays the same"
+    expected = {
+        "count": 2,
+        "products": [{"name": "Kettle", "price": "24.50"}, {"name": "Teapot", "price": "32.00"}],
+    }
+    assert reply.status == 200 and decoded(reply.body) == expected, (
+        f"{claim(EX13, sentence)}: “the count and the products in stock, by name, with their "
+        f"prices”, but solved {CATALOGUE} answered {shown(reply)} instead of {expected} "
+        f"(shelf: {SHELF})"
+    )
+
+
+def test_the_async_orm_finds_a_product_by_its_id_or_answers_404(solved: Site) -> None:
+    found = solved.request("GET", TEAPOT)
+    missing = solved.request("GET", NO_SUCH_PRODUCT)
+
+    sentence = "`await Product.objects.aget(pk=pk)` … raises the same `Product.DoesNotExist`"
+    teapot = {"name": "Teapot", "price": "32.00", "stock": 4}
+    assert found.status == 200 and decoded(found.body) == teapot, (
+        f"{claim(EX13, sentence)}, but solved {TEAPOT} answered {shown(found)} instead of "
+        f"{teapot} (shelf: {SHELF})"
+    )
+    error = {"error": "no such product"}
+    assert missing.status == 404 and decoded(missing.body) == error, (
+        f"{claim(EX13, sentence)}: “a 404 for an id with no product”, but solved "
+        f"{NO_SUCH_PRODUCT} answered {shown(missing)} instead of 404 {error} (shelf: {SHELF})"
     )
 
 
