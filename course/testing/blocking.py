@@ -59,9 +59,16 @@ GENERIC_ADVICE = (
 class BlockingCall:
     function: str
     location: Location | None
+    given: str = ""  # the exercise's given code the view called, which blocked (`vendor.track`)
 
     def describe(self) -> str:
         where = f" at {self.location}" if self.location else ""
+        if self.given:
+            return (
+                f"the view called {self.given}(){where}, which blocked the event loop: it "
+                f"waits inside, in {self.function}() — code you cannot make async belongs in "
+                f"a worker thread: `await asyncio.to_thread({self.given}, ...)`"
+            )
         if self.function in DATABASE_CALLS or self.function.startswith("sqlite3."):
             return f"the view blocked the event loop with a database query{where} — " + (
                 DATABASE_ADVICE
@@ -113,7 +120,9 @@ class BlockingGuard:
         class RecordedBlockingError(BlockingError):
             def __init__(self, func: str) -> None:
                 super().__init__(func)
-                guard.calls.append(BlockingCall(func, guard.code.in_stack(sys._getframe(1))))
+                frame = sys._getframe(1)
+                location, given = guard.code.in_stack(frame), guard.code.given_call(frame)
+                guard.calls.append(BlockingCall(func, location, given))
 
         self._original_error = blockbuster.blockbuster.BlockingError
         blockbuster.blockbuster.BlockingError = RecordedBlockingError

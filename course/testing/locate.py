@@ -8,6 +8,7 @@ exercise's `exercise.toml`).
 
 from __future__ import annotations
 
+import itertools
 import sys
 import traceback
 from collections.abc import Iterable
@@ -77,3 +78,14 @@ class LearnerCode:
             for f, line in traceback.walk_stack(frame)
         ]
         return self.innermost(reversed(entries))
+
+    def given_call(self, frame: FrameType | None) -> str:
+        """`vendor.track`: the exercise's given code (not the learner's, not a test)
+        that the learner's innermost frame called, on the way to `frame`; else ""."""
+        outward = [f for f, _ in traceback.walk_stack(frame)]
+        for inner, outer in itertools.pairwise(outward):
+            path = Path(inner.f_code.co_filename)
+            if self.owns(outer.f_code.co_filename) and not self.owns(str(path)):
+                given = path.is_relative_to(self.folder) and not path.name.startswith("test_")
+                return f"{path.stem}.{inner.f_code.co_name}" if given else ""
+        return ""

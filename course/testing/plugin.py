@@ -49,6 +49,14 @@ from course.testing.upstream import FakeUpstream
 from course.testing.watchdog import start_watchdog
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "threads_may_wait: the lesson runs blocking code it cannot change (a vendor's sync "
+        "SDK) in worker threads on purpose, so waits in threads are not reported",
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Fake loop time for every async test: deadlines, sleeps and an unfilled
     # rendezvous cost no real time, so red runs fail at once.
@@ -189,10 +197,15 @@ def import_learner_module(name: str) -> None:
 
 @pytest.fixture
 def thread_waits(
-    exercise_urlconf: str, learner_code: LearnerCode, monkeypatch: pytest.MonkeyPatch
+    exercise_urlconf: str,
+    learner_code: LearnerCode,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> ThreadWaits:
     """Waits (sleeps, API calls) that held a worker thread instead of awaiting on the loop."""
-    return ThreadWaits(learner_code, monkeypatch)
+    waits = ThreadWaits(learner_code, monkeypatch)
+    waits.reported = request.node.get_closest_marker("threads_may_wait") is None
+    return waits
 
 
 @pytest.fixture

@@ -147,7 +147,11 @@ class ThreadWaits:
         monkeypatch.setattr(time, "sleep", sleep)
         code.rebind({id(original): sleep}, monkeypatch)
 
+    reported = True  # False where the lesson runs blocking code in threads on purpose
+
     def record(self, what: str, advice: str, frame: FrameType | None = None) -> None:
+        if not self.reported:
+            return
         # The learner's line is on the waiting thread's stack when the learner's
         # code runs there (a sync view); when a library function was handed to
         # the thread (`to_thread(time.sleep, …)`), it is where a task awaits it.
