@@ -51,6 +51,25 @@ MISUSES = (
     ),
     Misuse(
         TypeError,
+        "'Atomic' object does not support the asynchronous context manager protocol",
+        "the view used `async with transaction.atomic()`{where}, but Django's transactions "
+        "are sync only — put the writes in one plain function under `@transaction.atomic` "
+        "and call it with `await sync_to_async(that_function)(...)`",
+    ),
+    # A decorator made for sync functions hides the coroutine function from
+    # Django, which then calls the view as sync and gets a coroutine back (the
+    # coroutine is never awaited too: this is the reason to read).
+    Misuse(
+        ValueError,
+        "It returned an unawaited coroutine instead",
+        "Django called the view as a plain function and got a coroutine back: a decorator "
+        "made for sync functions (such as `@transaction.atomic`) wraps the `async def` view "
+        "— remove it; for a transaction, put the writes in one plain function under "
+        "`@transaction.atomic` and call it with `await sync_to_async(that_function)(...)`",
+        first=True,
+    ),
+    Misuse(
+        TypeError,
         "asynchronous context manager protocol",
         "the view used `async with` on a sync object{where} ({message}) — use its async "
         "twin (`httpx.AsyncClient`), or a plain `with`",

@@ -29,8 +29,10 @@ from typing import Any
 
 import pytest
 import respx
+from asgiref.sync import SyncToAsync
 from django.apps import apps
 from django.conf import settings
+from django.db import connections
 from django.urls import clear_url_caches, set_urlconf
 
 from course.catalog import Exercise, load_exercise
@@ -40,7 +42,7 @@ from course.testing.chance import draw_the_highest
 from course.testing.client import ExerciseClient
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
-from course.testing.queries import QueryCounter
+from course.testing.queries import Queries
 from course.testing.tasks import TaskProbe
 from course.testing.threads import ThreadProbe, ThreadWaits
 from course.testing.tls import shared_tls_contexts
@@ -94,6 +96,15 @@ def _environment_of_its_own() -> Iterator[None]:
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _close_the_tests_own_connections() -> Iterator[None]:
+    """The test's own async ORM calls (`await Model.objects.acount()`, `sync_to_async`)
+    run in asgiref's one shared thread, whose database connection outlives the test
+    and would keep PostgreSQL from dropping the test database: close it."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
 
 
 @pytest.fixture(autouse=True)
@@ -269,6 +280,7 @@ def thread_probe(
 
 
 @pytest.fixture
-def queries(monkeypatch: pytest.MonkeyPatch) -> QueryCounter:
-    """`response, count = await queries.of(client.get("/"))`: the queries a request ran."""
-    return QueryCounter(monkeypatch)
+def queries(monkeypatch: pytest.MonkeyPatch) -> Queries:
+    """`response, count = await queries.of(client.get("/"))`: the queries a request ran;
+    `queries.refuse("app_table", nth=3)`: the third insert into it fails."""
+    return Queries(monkeypatch)
