@@ -24,9 +24,14 @@ INSTALLED_APPS = [
     *(app_config(exercise) for exercise in load_exercises()),
 ]
 
-# Kept empty on purpose: sync-only middleware would move every request off the
-# event loop, which is itself a lesson of chapter 4.
-MIDDLEWARE: list[str] = []
+# Sessions and users, as in most projects (exercise 17 reads the user). Both
+# are async-capable: the view stays on the event loop, and only their hooks
+# run in the request's thread. Sync-only middleware, which would move every
+# view off the loop, is itself a lesson of chapter 4.
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
 
 ROOT_URLCONF = "course.urls"
 ASGI_APPLICATION = "course.asgi.application"

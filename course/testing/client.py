@@ -31,6 +31,7 @@ import pytest
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.test import AsyncClient
 
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
@@ -157,6 +158,13 @@ class ExerciseClient:
         self.unawaited = unawaited
         self.waits = waits
         self.application = CourseASGIHandler()
+        self.cookies: dict[str, str] = {}  # sent with every request, as a browser would
+
+    async def log_in(self, user: Any) -> None:
+        """Log `user` in, as a login form would: its session cookie goes with later requests."""
+        browser = AsyncClient()
+        await browser.aforce_login(user)
+        self.cookies.update({name: morsel.value for name, morsel in browser.cookies.items()})
 
     async def get(
         self,
@@ -269,6 +277,9 @@ class ExerciseClient:
         self.waits.loop = asyncio.get_running_loop()
         url = urlsplit(path)
         headers = [(b"host", b"testserver")]
+        if self.cookies:
+            cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+            headers.append((b"cookie", cookie.encode()))
         if body:
             headers += [
                 (b"content-type", content_type.encode()),
