@@ -33,6 +33,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 
+# A cache that reads and writes files, like most real backends do I/O (Redis,
+# Memcached, the database): its sync API blocks (exercise 18). Tests give each
+# test a cache of its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": ROOT / ".awaitlings" / "cache",
+    }
+}
+
 ROOT_URLCONF = "course.urls"
 ASGI_APPLICATION = "course.asgi.application"
 

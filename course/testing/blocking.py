@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import traceback
 from dataclasses import dataclass
-from types import SimpleNamespace
+from types import FrameType, SimpleNamespace
 
 import blockbuster
 import pytest
@@ -49,6 +50,14 @@ ADVICE = {
         "requests is a blocking client; use `httpx.AsyncClient` and `await` its calls"
     ),
 }
+# Libraries with async twins for their blocking calls: the advice names them.
+TWINS = {
+    "django/core/cache/": (
+        "the cache's sync API (`cache.get`, `cache.set`…) reads and writes files here "
+        "(Redis or Memcached: the network); use its async twins, `await cache.aget(...)` "
+        "and `await cache.aset(...)`"
+    ),
+}
 GENERIC_ADVICE = (
     "use an async API and `await` it, or move the call off the loop with "
     "`await asyncio.to_thread(...)`"
@@ -60,6 +69,7 @@ class BlockingCall:
     function: str
     location: Location | None
     given: str = ""  # the exercise's given code the view called, which blocked (`vendor.track`)
+    twin: str = ""  # advice for a library with async twins, on the way to the call
 
     def describe(self) -> str:
         where = f" at {self.location}" if self.location else ""
@@ -74,12 +84,21 @@ class BlockingCall:
                 DATABASE_ADVICE
             )
         name = self.function.removeprefix("builtins.").removeprefix("_io.")
-        advice = ADVICE.get(self.function, GENERIC_ADVICE)
+        advice = self.twin or ADVICE.get(self.function, GENERIC_ADVICE)
         return f"the view blocked the event loop with {name}(){where} — {advice}"
 
 
 def _to_a_standard_stream(stream: object, *args: object) -> bool:
     return any(stream is getattr(sys, name, None) for name in STANDARD_STREAMS)
+
+
+def _twin_advice(frame: FrameType | None) -> str:
+    """The advice of the first library with async twins found on the stack, if any."""
+    for outer, _ in traceback.walk_stack(frame):
+        for fragment, advice in TWINS.items():
+            if fragment in outer.f_code.co_filename:
+                return advice
+    return ""
 
 
 class BlockingGuard:
@@ -109,6 +128,9 @@ class BlockingGuard:
             # A process pool starts its worker processes on first use: a
             # one-time cost of handing CPU work to processes, not a wait.
             function.can_block_in("concurrent/futures/process.py", {"submit"})
+            # Django builds the cache backend on first use in each request; the file
+            # backend makes its folder's path absolute: string work, not a wait.
+            function.can_block_in("django/core/cache/backends/filebased.py", {"__init__"})
         write = self._buster.functions["io.TextIOWrapper.write"]
         to_a_file = write.can_block_predicate
         write.can_block_predicate = lambda *a, **k: to_a_file(*a, **k) or _to_a_standard_stream(*a)
@@ -122,7 +144,7 @@ class BlockingGuard:
                 super().__init__(func)
                 frame = sys._getframe(1)
                 location, given = guard.code.in_stack(frame), guard.code.given_call(frame)
-                guard.calls.append(BlockingCall(func, location, given))
+                guard.calls.append(BlockingCall(func, location, given, _twin_advice(frame)))
 
         self._original_error = blockbuster.blockbuster.BlockingError
         blockbuster.blockbuster.BlockingError = RecordedBlockingError

@@ -75,6 +75,13 @@ MISUSES = (
         "twin (`httpx.AsyncClient`), or a plain `with`",
     ),
     Misuse(
+        TypeError,
+        "cannot pickle 'coroutine' object",
+        "the view stored a coroutine in the cache{where}, not its result: "
+        "`cache.aget_or_set(key, fetch)` calls `fetch()` without awaiting it — on a miss, "
+        "await the call yourself (`data = await fetch_forecast()`), then `await cache.aset(...)`",
+    ),
+    Misuse(
         RuntimeError,
         "await wasn't used with future",
         "the view used a future (from asyncio.gather or a task) without `await`{where} — "

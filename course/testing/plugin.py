@@ -99,6 +99,12 @@ def _environment_of_its_own() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _a_cache_of_its_own(settings: Any, tmp_path: Path) -> None:
+    """An empty cache for each test, in its own folder: test processes run side by side."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
+
+
+@pytest.fixture(autouse=True)
 def _close_the_tests_own_connections() -> Iterator[None]:
     """The test's own async ORM calls (`await Model.objects.acount()`, `sync_to_async`)
     run in asgiref's one shared thread, whose database connection outlives the test
