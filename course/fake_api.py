@@ -7,6 +7,8 @@
     python -m course.fake_api --busy /forecast=2           # exercise 11: 503, 503, then 200
     python -m course.fake_api --slow /a/forecast=5         # exercise 12: a slow mirror
 
+Exercise 15's parcel carrier answers at /track/<id> (`GET /track/A1`).
+
 Each answer takes `--latency` seconds, like a real remote API, so you can see
 with curl or a browser whether your views wait for it one request at a time
 or all together. Every call is printed as it ends: answered, or abandoned by
@@ -36,6 +38,9 @@ def answer_for(path: str) -> dict | None:
     if path.startswith("/prices/") and path.removeprefix("/prices/").isdigit():
         product = int(path.removeprefix("/prices/"))
         return {"id": product, "price": product * 1.5}
+    parcel = path.removeprefix("/track/")
+    if path.startswith("/track/") and parcel and "/" not in parcel:  # exercise 15's carrier
+        return {"id": parcel, "status": f"{parcel} is out for delivery"}
     if path in ("/a/forecast", "/b/forecast"):  # the two mirrors of exercise 12
         return {**ANSWERS["/forecast"], "mirror": path[1]}
     return ANSWERS.get(path)
@@ -154,7 +159,7 @@ def main() -> None:
     )
     print(
         f"fake APIs on http://127.0.0.1:{options.port}, answering after {options.latency:g} s: "
-        f"{', '.join(ANSWERS)}, /prices/<id>, /a/forecast, /b/forecast",
+        f"{', '.join(ANSWERS)}, /prices/<id>, /a/forecast, /b/forecast, /track/<id>",
         flush=True,
     )
     if odd := behaviour.describe():

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,11 +235,15 @@ class Reply:
 class Site:
     """uvicorn serving `tree`, a copy of the course, talking to its own fake API.
 
-    `api_calls` counts the requests sent to `api_paths`, the views that make one
-    API call each, so a test can wait until the fake API has reported them all.
+    `api_calls` counts the API calls of the requests sent so far: `api_paths`
+    maps each request path (query included) of a view that calls the API to
+    the calls one request makes, so a test can wait until the fake API has
+    reported them all.
     """
 
-    def __init__(self, tree: Path, server: Server, api: FakeAPI, api_paths: frozenset[str]) -> None:
+    def __init__(
+        self, tree: Path, server: Server, api: FakeAPI, api_paths: Mapping[str, int]
+    ) -> None:
         self.tree = tree
         self.server = server
         self.api = api
@@ -255,7 +259,7 @@ class Site:
     def send(self, client: httpx.Client, method: str, path: str, json: object = None) -> Reply:
         if path in self.api_paths:
             with self._counting:
-                self.api_calls += 1
+                self.api_calls += self.api_paths[path]
         started = time.perf_counter()
         try:
             response = client.request(method, path, json=json)
@@ -273,28 +277,42 @@ class Site:
     def at_once(
         self, count: int, method: str, path: str, *, json: object = None
     ) -> tuple[float, list[Reply]]:
-        """Send `count` requests at the same moment, one thread each: (seconds for all, replies).
+        """Send `count` requests at the same moment, one thread each: (seconds for all, replies)."""
+        return self.together([(method, path)] * count, json=json)
 
-        Each thread opens its client first; the barrier then lets them all go.
+    def together(
+        self, requests: list[tuple[str, str]], *, json: object = None
+    ) -> tuple[float, list[Reply]]:
+        """Send every (method, path) of `requests` at the same moment, one thread each.
+
+        Returns (seconds for all, replies in the order of `requests`). Each
+        thread opens its client first; the barrier then lets them all go.
         """
-        go = threading.Barrier(count + 1, timeout=START_TIMEOUT)
-        replies: list[Reply] = []
+        go = threading.Barrier(len(requests) + 1, timeout=START_TIMEOUT)
+        replies: dict[int, Reply] = {}
 
-        def one() -> None:
+        def one(index: int, method: str, path: str) -> None:
             with self.client() as client:
                 go.wait()
-                replies.append(self.send(client, method, path, json))
+                replies[index] = self.send(client, method, path, json)
 
-        threads = [threading.Thread(target=one, daemon=True) for _ in range(count)]
+        threads = [
+            threading.Thread(target=one, args=(index, *request), daemon=True)
+            for index, request in enumerate(requests)
+        ]
         for thread in threads:
             thread.start()
         go.wait()
         started = time.perf_counter()
         for thread in threads:
             thread.join(timeout=60)
-        if len(replies) < count:
-            raise RuntimeError(f"only {len(replies)} of {count} requests to {path} came back")
-        return max(reply.ended for reply in replies) - started, replies
+        if len(replies) < len(requests):
+            paths = ", ".join(sorted({path for _, path in requests}))
+            raise RuntimeError(
+                f"only {len(replies)} of {len(requests)} requests to {paths} came back"
+            )
+        ordered = [replies[index] for index in range(len(requests))]
+        return max(reply.ended for reply in ordered) - started, ordered
 
     def settle(self, timeout: float = 10.0) -> list[Call]:
         """The fake API's calls, once it has reported every call this site's views made."""
@@ -303,7 +321,7 @@ class Site:
 
 @contextlib.contextmanager
 def course_site(
-    tree: Path, latency: float, max_requests: int, api_paths: frozenset[str]
+    tree: Path, latency: float, max_requests: int, api_paths: Mapping[str, int]
 ) -> Iterator[Site]:
     """The fake API and `uvicorn course.asgi:application` run from `tree`, a copy of the course.
 

@@ -24,6 +24,19 @@ async def test_every_path_answers_normally_by_default():
     assert (response.status_code, response.json()["city"]) == (200, "Lisbon")
 
 
+async def test_the_parcel_carrier_answers_each_parcel_by_its_id_after_the_usual_latency():
+    # Exercise 15's SDK calls /track/<id>: tried by hand, the views must get an answer.
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    response = await get(Behaviour(latency=1), "/track/A1")
+    assert loop.time() - started == pytest.approx(1, abs=0.1)
+    assert (response.status_code, response.json()) == (
+        200,
+        {"id": "A1", "status": "A1 is out for delivery"},
+    )
+    assert (await get(Behaviour(latency=0), "/track/")).status_code == 404
+
+
 async def test_a_busy_path_answers_503_the_given_number_of_times_then_normally():
     behaviour = Behaviour(busy={"/forecast": 2})
     statuses = [(await get(behaviour, "/forecast")).status_code for _ in range(3)]

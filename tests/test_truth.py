@@ -1,13 +1,14 @@
-"""The truth check: what the READMEs of chapter 1 and exercise 13 claim holds under real ASGI.
+"""The truth check: what the READMEs of chapter 1 and exercises 13 and 15 claim holds under ASGI.
 
 The exercise tests call views through Django's ASGI handler, on a fake loop
 clock. Here the course runs the way the README's "Try your views by hand"
 runs it: `python -m course.fake_api` and `uvicorn course.asgi:application`,
 on 127.0.0.1, on real time. Two servers are started, one for the course as
 shipped and one with `solutions/` laid over it. Then real requests check that
-the shipped view and the solution differ the way each README says. Before its
-server starts, each copy's database is migrated and stocked with the same
-products, so the two differ only by their views.
+the shipped view and the solution differ the way each README says. A third,
+started only for exercise 15, serves one of the wrong answers its README
+warns about. Before its server starts, each copy's database is migrated and
+stocked with the same products, so the copies differ only by their views.
 
 Load on the machine must not fail these tests. So a claim that requests run
 "one after another" is checked with a lower bound (load only makes things
@@ -27,7 +28,7 @@ from collections.abc import Iterator
 import pytest
 
 from course.catalog import ROOT
-from course.fake_api import ANSWERS
+from course.fake_api import ANSWERS, answer_for
 from exercises.ex06_dont_async_everything.passwords import hash_password
 from grader.workspace import copy_course
 from tests.conftest import Course
@@ -40,6 +41,8 @@ AT_ONCE = 5  # "five requests sent at once", in every README that counts them
 SERIAL = 0.9  # "one after another": at least this share of the sum of the waits
 SIDE_BY_SIDE = 3.0  # "side by side": less than this many times one wait (serial: 5)
 MAX_REQUESTS = 100  # uvicorn stops by itself after this many (the tests send each at most 60)
+TOGETHER = 2.0  # exercise 15's three calls "together": less than this many times one (serial: 3)
+ONE_THREAD_EACH = 1.5  # two requests with a thread each: less than this many times one (serial: 2)
 
 FORECAST = ANSWERS["/forecast"]
 FIRST_ASYNC_VIEW = "/first_async_view/"
@@ -47,8 +50,17 @@ BLOCKING_SLEEP = "/blocking_sleep/"
 ASYNC_HTTP_CLIENT = "/async_http_client/"
 SYNC_VIEW = "/sync_view_holds_a_thread/"
 REGISTER = "/dont_async_everything/"
-# The views that make one API call per request: the fake API reports each call.
-API_PATHS = frozenset({FIRST_ASYNC_VIEW, ASYNC_HTTP_CLIENT, SYNC_VIEW})
+PARCELS = ["A1", "B2", "C3"]  # exercise 15's own example: /legacy_sdk/?ids=A1,B2,C3
+TRACKING = f"/legacy_sdk/?ids={','.join(PARCELS)}"
+ANOTHER_PARCEL = "/legacy_sdk/?ids=Z9"
+# The views that call the API, and how many calls one request makes: the fake API reports each.
+API_PATHS = {
+    FIRST_ASYNC_VIEW: 1,
+    ASYNC_HTTP_CLIENT: 1,
+    SYNC_VIEW: 1,
+    TRACKING: len(PARCELS),
+    ANOTHER_PARCEL: 1,
+}
 
 VISITOR_GIVES_UP = 0.3  # seconds, like `curl --max-time 0.3`
 HASHES = 30  # registrations sent at once in the ex06 checks
@@ -76,6 +88,9 @@ EX04 = "exercises/ex04_async_http_client/README.md"
 EX05 = "exercises/ex05_sync_view_holds_a_thread/README.md"
 EX06 = "exercises/ex06_dont_async_everything/README.md"
 EX13 = "exercises/ex13_async_orm/README.md"
+EX15 = "exercises/ex15_legacy_sdk/README.md"
+LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
+THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
 BY_HAND = 'README.md ("Try your views by hand")'
 
 
@@ -120,6 +135,18 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from serve(course)
 
 
+@pytest.fixture(scope="module")
+def thread_sensitive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """uvicorn serving the course as shipped, but for exercise 15's view: the case of its tests
+    that calls the SDK through `sync_to_async` with its default `thread_sensitive=True`.
+
+    A copy of its own, because the two other servers' views must stay as they are.
+    """
+    course = Course(copy_course(ROOT, tmp_path_factory.mktemp("thread_sensitive") / "course"))
+    course.write(LEGACY_SDK_VIEWS, (ROOT / THREAD_SENSITIVE).read_text(encoding="utf-8"))
+    yield from serve(course)
+
+
 @pytest.fixture
 def site(request: pytest.FixtureRequest) -> Site:
     """The server named by the test's parameter: `shipped` or `solved`."""
@@ -143,6 +170,11 @@ def assert_answered(site: Site, replies: list[Reply], body: object, readme: str)
             f"{readme}: a request got {reply.status} {reply.error or reply.body[:300]!r} "
             f"instead of {body}; the server printed:\n{site.server.output()[-3000:]}"
         )
+
+
+def tracked(*parcels: str) -> dict:
+    """What exercise 15's view answers for these parcels: the carrier's statuses, in order."""
+    return {"parcels": [answer_for(f"/track/{parcel}") for parcel in parcels]}
 
 
 def page_text(html_text: bytes) -> str:
@@ -423,6 +455,88 @@ def test_the_async_orm_finds_a_product_by_its_id_or_answers_404(solved: Site) ->
     assert missing.status == 404 and decoded(missing.body) == error, (
         f"{claim(EX13, sentence)}: “a 404 for an id with no product”, but solved "
         f"{NO_SUCH_PRODUCT} answered {shown(missing)} instead of 404 {error} (shelf: {SHELF})"
+    )
+
+
+# ex15 · A blocking SDK; README "Try your views by hand": three seconds or one
+
+
+def test_the_sdk_on_the_event_loop_tracks_parcels_one_after_another(shipped: Site) -> None:
+    reply = shipped.request("GET", TRACKING)
+
+    assert_answered(shipped, [reply], tracked(*PARCELS), EX15)
+    floor = SERIAL * len(PARCELS) * LATENCY
+    sentence = "The view calls it on the event loop, once per parcel, one after another"
+    assert reply.seconds >= floor, (
+        f"{claim(EX15, sentence)} (and so does {BY_HAND}), but as shipped {TRACKING} took "
+        f"{reply.seconds:.2f} s (API latency {LATENCY:g} s, at least {floor:.2f} s expected)"
+    )
+
+
+def test_the_sdk_on_the_event_loop_holds_every_other_request(shipped: Site) -> None:
+    # Whichever comes first, the other waits: all four calls to the carrier, one after another.
+    total, replies = shipped.together([("GET", TRACKING), ("GET", ANOTHER_PARCEL)])
+
+    tracking, another = replies
+    assert_answered(shipped, [tracking], tracked(*PARCELS), EX15)
+    assert_answered(shipped, [another], tracked("Z9"), EX15)
+    calls = len(PARCELS) + 1
+    floor = SERIAL * calls * LATENCY
+    sentence = "while a page waits for the carrier, no other request of the server gets served"
+    assert total >= floor, (
+        f"{claim(EX15, sentence)} (and {BY_HAND}: a request sent meanwhile waits too), but as "
+        f"shipped {TRACKING} and {ANOTHER_PARCEL}, sent at once, took {total:.2f} s together "
+        f"for {calls} calls to the carrier (API latency "
+        f"{LATENCY:g} s, at least {floor:.2f} s expected; {TRACKING}: {tracking.seconds:.2f} s, "
+        f"{ANOTHER_PARCEL}: {another.seconds:.2f} s)"
+    )
+
+
+def test_the_sdk_in_worker_threads_tracks_parcels_side_by_side_in_order(solved: Site) -> None:
+    total, replies = solved.together([("GET", TRACKING), ("GET", ANOTHER_PARCEL)])
+
+    tracking, another = replies
+    in_order = claim(EX15, "The JSON keeps the parcels in the order of `ids`")
+    assert_answered(solved, [tracking], tracked(*PARCELS), in_order)
+    assert_answered(solved, [another], tracked("Z9"), in_order)
+    limit = TOGETHER * LATENCY
+    sentence = (
+        "`asyncio.to_thread` … runs each call in a thread of a shared pool … so calls started "
+        "together run together"
+    )
+    assert tracking.seconds < limit, (
+        f"{claim(EX15, sentence)} (and {BY_HAND}: one second, not three), but solved {TRACKING} "
+        f"took {tracking.seconds:.2f} s (API latency {LATENCY:g} s, limit {limit:g} s)"
+    )
+    assert total < limit, (
+        f"{claim(EX15, sentence)}, but solved {TRACKING} and {ANOTHER_PARCEL}, sent at once, "
+        f"took {total:.2f} s together (API latency {LATENCY:g} s, limit {limit:g} s; "
+        f"{TRACKING}: {tracking.seconds:.2f} s, {ANOTHER_PARCEL}: {another.seconds:.2f} s)"
+    )
+
+
+def test_sync_to_async_by_default_runs_the_calls_of_a_request_one_after_another(
+    thread_sensitive: Site,
+) -> None:
+    total, replies = thread_sensitive.at_once(2, "GET", TRACKING)
+
+    assert_answered(thread_sensitive, replies, tracked(*PARCELS), EX15)
+    floor = SERIAL * len(PARCELS) * LATENCY
+    sentence = (
+        "`sync_to_async(f)` with its default `thread_sensitive=True` runs the sync calls of one "
+        "request in that request's one thread, one after another"
+    )
+    for reply in replies:
+        assert reply.seconds >= floor, (
+            f"{claim(EX15, sentence)}, but with {THREAD_SENSITIVE} as the view, {TRACKING} "
+            f"took {reply.seconds:.2f} s (API latency {LATENCY:g} s, at least {floor:.2f} s "
+            f"expected; each: {each(replies)})"
+        )
+    limit = ONE_THREAD_EACH * len(PARCELS) * LATENCY
+    assert total < limit, (
+        f"{claim(EX15, sentence)}: a thread per request, but with {THREAD_SENSITIVE} as the "
+        f"view, two requests to {TRACKING} sent at once took {total:.2f} s together, as if they "
+        f"shared one thread (API latency {LATENCY:g} s, limit {limit:g} s; each: {each(replies)})"
     )
 
 
