@@ -4,9 +4,10 @@ A verdict is reused only when nothing that decides it has changed: its key is
 a digest of every file in the exercise's folder (the learner's files, its
 tests, its metadata), of the protected files' manifest (the harness, the
 grader, the configuration: when they match it, which `tampering()` checks
-first, the manifest stands for them), of the test timeout, and of the Python
-and Django versions. Only `passed` and `failed` are kept: a timeout or a dead
-process may owe something to the machine of the moment, so it is run again.
+first, the manifest stands for them), of the test timeout, of the Python
+and Django versions, and of the database (`DATABASE_URL`). Only `passed` and
+`failed` are kept: a timeout or a dead process may owe something to the
+machine of the moment, so it is run again.
 
 It lives in `.awaitlings/results.json`, with the learner's other state.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -37,6 +39,7 @@ class ResultCache:
             sys.version,
             importlib.metadata.version("django"),
             repr(test_timeout),
+            os.environ.get("DATABASE_URL", ""),
             (root / MANIFEST).read_text(encoding="utf-8"),
         ):
             shared.update(part.encode() + b"\0")

@@ -37,12 +37,15 @@ def test_machine_outputs_are_always_fresh(course):
     assert code == 0
 
 
-def test_a_verdict_is_keyed_by_every_file_of_the_exercise_and_the_test_timeout(course):
+def test_a_verdict_is_keyed_by_every_file_the_test_timeout_and_the_database(course, monkeypatch):
     exercise = load_exercises(course.path)[1]
     cache = ResultCache(course.path, test_timeout=None)
     key = cache.key(exercise)
 
     assert ResultCache(course.path, test_timeout=5).key(exercise) != key
+    monkeypatch.setenv("DATABASE_URL", "postgresql://me@127.0.0.1:5432/awaitlings")
+    assert ResultCache(course.path, test_timeout=None).key(exercise) != key
+    monkeypatch.undo()
     (exercise.path / "README.md").write_text("changed\n")
     assert cache.key(exercise) != key
 
