@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass
 
 import respx
-from django.core.exceptions import SynchronousOnlyOperation
+from django.core.exceptions import FieldError, SynchronousOnlyOperation
 
 from course.testing.locate import LearnerCode
 from course.testing.network import find_refusal
@@ -75,6 +75,13 @@ MISUSES = (
         "twin (`httpx.AsyncClient`), or a plain `with`",
     ),
     Misuse(
+        FieldError,
+        "given in select_related",
+        "the view asked select_related() for a relation it cannot join{where} ({message}) — "
+        "select_related follows foreign keys (and one-to-one fields) only; for the reverse "
+        'side of a foreign key, or many-to-many, use `.prefetch_related("…")`',
+    ),
+    Misuse(
         TypeError,
         "cannot pickle 'coroutine' object",
         "the view stored a coroutine in the cache{where}, not its result: "
@@ -125,18 +132,21 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
     if isinstance(error, TypeError) and "is not JSON serializable" in message:
         kind = message.removeprefix("Object of type ").split(" ")[0]
         if kind in AWAITABLES:
-            return _awaitable_in_the_response(kind, where)
+            data = _argument_of("default", "o", error)  # what json could not encode
+            return _awaitable_in_the_response(kind, where, _made_by(data, code))
     if isinstance(error, TypeError) and "set the safe parameter to False" in message:
         data = _argument_of("__init__", "data", error)
         if inspect.isawaitable(data):
             return _awaitable_in_the_response(
-                type(data).__name__, where, " (in an `async def` view)"
+                type(data).__name__, where, _made_by(data, code), " (in an `async def` view)"
             )
     if isinstance(error, AttributeError) and inspect.isawaitable(getattr(error, "obj", None)):
         name = getattr(error.obj, "__qualname__", type(error.obj).__name__)
+        called = _called_at(error.obj, code)
+        used = f", then used its result{where}" if called and called != where else ""
         return (
-            f"the view used the result of {name}() without `await`{where}: it is a coroutine "
-            f"that never ran, so it has no `.{error.name}` — put `await` before the call"
+            f"the view called {name}() without `await`{called or where}{used}: it is a "
+            f"coroutine that never ran, so it has no `.{error.name}` — put `await` before the call"
         )
     for misuse in MISUSES:
         if misuse.matches(error):
@@ -183,7 +193,15 @@ LAZY_RELATION = (
 
 
 def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
-    files = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
+    frames = [frame.f_code for frame, _ in traceback.walk_tb(error.__traceback__)]
+    files = [code.co_filename for code in frames]
+    decorated = any(c.co_name == "inner" and "contextlib" in c.co_filename for c in frames)
+    if decorated and any("django/db/transaction.py" in name for name in files):
+        return (
+            f"the view called its `@transaction.atomic` function directly{where}, on the event "
+            "loop, where the transaction cannot begin — run it in a worker thread: "
+            "`await sync_to_async(that_function)(...)`"
+        )
     for fragment, reason in SYNC_ONLY:
         if any(fragment in name for name in files):
             return reason.format(where=where)
@@ -219,11 +237,30 @@ def explained_first(error: BaseException) -> bool:
     return any(misuse.first and misuse.matches(error) for misuse in MISUSES)
 
 
-def _awaitable_in_the_response(kind: str, where: str, note: str = "") -> str:
+# How a learner knows the awaitables Python names by their class.
+AWAITABLE_NAMES = {"_GatheringFuture": "the future of asyncio.gather()"}
+
+
+def _awaitable_in_the_response(kind: str, where: str, made_by: str, note: str = "") -> str:
+    what = AWAITABLE_NAMES.get(kind, f"a {kind} object")
     return (
-        f"the view put a {kind} object into its response{where}, not its result — "
+        f"the view put {what}{made_by} into its response{where}, not its result — "
         f"`await` it to get the result{note}"
     )
+
+
+def _called_at(awaitable: object, code: LearnerCode) -> str:
+    """` at views.py:14`: where the learner's code made the coroutine, if Python kept it."""
+    origin = getattr(awaitable, "cr_origin", None) or ()
+    location = code.innermost(reversed(origin))
+    return f" at {location}" if location else ""
+
+
+def _made_by(awaitable: object, code: LearnerCode) -> str:
+    """` (from cache.aget() at views.py:10)` for a coroutine, else ""."""
+    name = getattr(awaitable, "__qualname__", "")
+    called = _called_at(awaitable, code)
+    return f" (from {name}(){called})" if name and inspect.iscoroutine(awaitable) else ""
 
 
 def _passed_a_result_to_a_thread(error: TypeError) -> bool:

@@ -326,8 +326,8 @@ async def test_httpx_pool_limits_are_honoured(client, upstream):
         ("runs_a_loop_of_its_own", "asyncio.run(fetch())", "the view called asyncio.run()"),
         (
             "uses_an_unawaited_response",
-            "        return JsonResponse(response.json())",
-            "the view used the result of AsyncClient.get() without `await`",
+            '        response = client.get(f"{API}/item")',
+            "the view called AsyncClient.get() without `await`",
         ),
         (
             "unpacks_an_unawaited_gather",
