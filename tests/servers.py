@@ -256,23 +256,37 @@ class Site:
         """A client for this site: no proxies, no certificates to load (plain HTTP on loopback)."""
         return httpx.Client(base_url=self.url, trust_env=False, verify=False, timeout=timeout)
 
-    def send(self, client: httpx.Client, method: str, path: str, json: object = None) -> Reply:
+    def send(
+        self,
+        client: httpx.Client,
+        method: str,
+        path: str,
+        json: object = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
         if path in self.api_paths:
             with self._counting:
                 self.api_calls += self.api_paths[path]
         started = time.perf_counter()
         try:
-            response = client.request(method, path, json=json)
+            response = client.request(method, path, json=json, headers=headers)
         except httpx.HTTPError as error:
             ended = time.perf_counter()
             return Reply(None, b"", f"{type(error).__name__}: {error}", started, ended)
         return Reply(response.status_code, response.content, None, started, time.perf_counter())
 
     def request(
-        self, method: str, path: str, *, timeout: float = 30.0, json: object = None
+        self,
+        method: str,
+        path: str,
+        *,
+        timeout: float = 30.0,
+        json: object = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Reply:
+        """One request; `headers` as a browser would add them (`Cookie: sessionid=…`)."""
         with self.client(timeout) as client:
-            return self.send(client, method, path, json)
+            return self.send(client, method, path, json, headers)
 
     def at_once(
         self, count: int, method: str, path: str, *, json: object = None

@@ -1,4 +1,4 @@
-"""The truth check: what the READMEs of chapter 1 and exercises 13 and 15 claim holds under ASGI.
+"""The truth check: what the READMEs of chapters 1 and 3 claim holds under ASGI.
 
 The exercise tests call views through Django's ASGI handler, on a fake loop
 clock. Here the course runs the way the README's "Try your views by hand"
@@ -8,7 +8,8 @@ shipped and one with `solutions/` laid over it. Then real requests check that
 the shipped view and the solution differ the way each README says. A third,
 started only for exercise 15, serves one of the wrong answers its README
 warns about. Before its server starts, each copy's database is migrated and
-stocked with the same products, so the copies differ only by their views.
+stocked with the same rows (products, makers, a logged-in customer), so the
+copies differ only by their views.
 
 Load on the machine must not fail these tests. So a claim that requests run
 "one after another" is checked with a lower bound (load only makes things
@@ -40,7 +41,7 @@ LATENCY = 1.0  # seconds per API answer: the fake API's default, the READMEs' "o
 AT_ONCE = 5  # "five requests sent at once", in every README that counts them
 SERIAL = 0.9  # "one after another": at least this share of the sum of the waits
 SIDE_BY_SIDE = 3.0  # "side by side": less than this many times one wait (serial: 5)
-MAX_REQUESTS = 100  # uvicorn stops by itself after this many (the tests send each at most 60)
+MAX_REQUESTS = 100  # uvicorn stops by itself after this many (the tests send each at most 70)
 TOGETHER = 2.0  # exercise 15's three calls "together": less than this many times one (serial: 3)
 ONE_THREAD_EACH = 1.5  # two requests with a thread each: less than this many times one (serial: 2)
 
@@ -78,6 +79,68 @@ CATALOGUE = "/async_orm/"
 TEAPOT = f"{CATALOGUE}1/"
 NO_SUCH_PRODUCT = f"{CATALOGUE}{max(SHELF) + 1}/"
 
+# Exercise 14's makers and their products, as its own tests stock them.
+MAKERS = {"Brevia": ["Kettle", "Teapot"], "Coppa": ["Mug"], "Dalla": ["Toaster"]}
+STOCK_THE_MAKERS = (
+    "from exercises.ex14_related_objects.models import Maker\n"
+    f"for name, products in {MAKERS!r}.items():\n"
+    "    maker = Maker.objects.create(name=name)\n"
+    "    for product in products:\n"
+    "        maker.products.create(name=product)\n"
+)
+RELATED_CATALOGUE = "/related_objects/"
+RELATED_MAKERS = "/related_objects/makers/"
+
+# Exercise 16's shelf, id: (name, stock): a product per line of the two orders below.
+ORDER_SHELF = {
+    1: ("Kettle", 10), 2: ("Teapot", 10), 3: ("Toaster", 10),
+    4: ("Grill", 10), 5: ("Wok", 10), 6: ("Ladle", 2),
+}  # fmt: skip
+STOCK_THE_ORDER_SHELF = (
+    "from exercises.ex16_atomic_writes.models import Product\n"
+    f"for pk, (name, stock) in {ORDER_SHELF!r}.items():\n"
+    "    Product.objects.create(pk=pk, name=name, stock=stock)\n"
+)
+PLACE_ORDER = "/atomic_writes/"
+WHOLE_ORDER = {1: 2, 2: 1, 3: 3}  # product id: quantity, each in stock
+# Its third line asks for more ladles than there are: the database refuses that line's stock
+# update (a PositiveIntegerField's CHECK) there and then, midway. A product id that does not
+# exist would not do: Django's SQLite foreign keys are checked at commit, after every line.
+HALF_ORDER = {4: 1, 5: 1, 6: ORDER_SHELF[6][1] + 3}
+WHAT_IS_WRITTEN = (  # exercise 16's tables, as JSON
+    "import json\n"
+    "from exercises.ex16_atomic_writes.models import Order, Product\n"
+    "orders = [\n"
+    "    {'id': order.pk, 'customer': order.customer, 'lines': [\n"
+    "        [line.product.name, line.quantity] for line in order.lines.order_by('pk')\n"
+    "    ]}\n"
+    "    for order in Order.objects.order_by('pk')\n"
+    "]\n"
+    "stock = dict(Product.objects.values_list('name', 'stock'))\n"
+    "print(json.dumps({'orders': orders, 'stock': stock}))\n"
+)
+
+# Exercise 17's customer, logged in as a login form would leave her: a session in the
+# database that names her, and its key in the `sessionid` cookie of her browser.
+CUSTOMER = "ana"
+SESSION = "ana-logged-in-by-the-truth-check"
+LOG_THE_CUSTOMER_IN = (
+    "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
+    "from django.contrib.auth import get_user_model\n"
+    "from django.contrib.sessions.backends.db import SessionStore\n"
+    f"customer = get_user_model().objects.create_user({CUSTOMER!r})\n"
+    f"session = SessionStore({SESSION!r})\n"
+    "session.save(must_create=True)  # its row first: a key with none is dropped when read\n"
+    "session[SESSION_KEY] = str(customer.pk)\n"
+    "session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+    "session[HASH_SESSION_KEY] = customer.get_session_auth_hash()\n"
+    "session.save()\n"
+)
+GREETING = "/async_auth/"
+LOGGED_IN = {"Cookie": f"sessionid={SESSION}"}
+
+CACHED_FORECAST = "/async_cache/"
+
 # A learner who solved chapter 1 and is in the middle of an edit of exercise 12.
 MID_EDIT = "exercises/ex12_first_wins/views.py"
 MID_EDIT_PATH = "/first_wins/"
@@ -88,7 +151,11 @@ EX04 = "exercises/ex04_async_http_client/README.md"
 EX05 = "exercises/ex05_sync_view_holds_a_thread/README.md"
 EX06 = "exercises/ex06_dont_async_everything/README.md"
 EX13 = "exercises/ex13_async_orm/README.md"
+EX14 = "exercises/ex14_related_objects/README.md"
 EX15 = "exercises/ex15_legacy_sdk/README.md"
+EX16 = "exercises/ex16_atomic_writes/README.md"
+EX17 = "exercises/ex17_async_auth/README.md"
+EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
 BY_HAND = 'README.md ("Try your views by hand")'
@@ -104,13 +171,16 @@ def each(replies: list[Reply]) -> str:
 
 
 def stock(course: Course) -> None:
-    """Migrate the copy's database and put exercise 13's shelf in it, as a learner would.
+    """Migrate the copy's database and stock it, as a learner would: exercise 13's shelf,
+    exercise 14's makers, exercise 16's shelf and exercise 17's logged-in customer.
 
-    The shipped copy gets it too: its 500s must come from the refused sync
-    query, not from a missing table.
+    The shipped copy gets them too: its 500s must come from the refused sync
+    queries, not from a missing table or an empty one (an empty catalogue
+    runs no lazy query). One shell for all: each one costs a Django start.
     """
+    rows = STOCK_THE_SHELF + STOCK_THE_MAKERS + STOCK_THE_ORDER_SHELF + LOG_THE_CUSTOMER_IN
     django_command(course.path, "migrate", "--verbosity", "0")
-    django_command(course.path, "shell", "--verbosity", "0", "--command", STOCK_THE_SHELF)
+    django_command(course.path, "shell", "--verbosity", "0", "--command", rows)
 
 
 def serve(course: Course) -> Iterator[Site]:
@@ -458,6 +528,46 @@ def test_the_async_orm_finds_a_product_by_its_id_or_answers_404(solved: Site) ->
     )
 
 
+# ex14 · Related objects; README "Try your views by hand": a 500 or the catalogue
+
+
+def test_lazy_related_objects_in_async_views_are_refused_with_a_500(shipped: Site) -> None:
+    sentence = (
+        "In an async view that query is a sync one, so Django refuses it with "
+        "`SynchronousOnlyOperation`, and both pages answer 500"
+    )
+    for path in (RELATED_CATALOGUE, RELATED_MAKERS):
+        reply = shipped.request("GET", path)
+
+        assert reply.status == 500 and b"SynchronousOnlyOperation" in reply.body, (
+            f"{claim(EX14, sentence)} (so does {BY_HAND}), but as shipped, with makers and "
+            f"their products in the database, {path} answered {shown(reply)}"
+        )
+
+
+def test_related_objects_fetched_with_the_main_query_make_the_same_json(solved: Site) -> None:
+    catalogue = solved.request("GET", RELATED_CATALOGUE)
+    makers = solved.request("GET", RELATED_MAKERS)
+
+    sentence = (
+        "Fetch the related rows with the main query … The loops and the JSON stay as they are"
+    )
+    products = sorted(
+        ({"name": product, "maker": maker} for maker, names in MAKERS.items() for product in names),
+        key=lambda item: item["name"],
+    )
+    expected = {"products": products}
+    assert catalogue.status == 200 and decoded(catalogue.body) == expected, (
+        f"{claim(EX14, sentence)}, but solved {RELATED_CATALOGUE} answered {shown(catalogue)} "
+        f"instead of {expected} (makers: {MAKERS})"
+    )
+    expected = {"makers": [{"maker": maker, "products": names} for maker, names in MAKERS.items()]}
+    assert makers.status == 200 and decoded(makers.body) == expected, (
+        f"{claim(EX14, sentence)}, but solved {RELATED_MAKERS} answered {shown(makers)} "
+        f"instead of {expected} (makers: {MAKERS})"
+    )
+
+
 # ex15 · A blocking SDK; README "Try your views by hand": three seconds or one
 
 
@@ -537,6 +647,207 @@ def test_sync_to_async_by_default_runs_the_calls_of_a_request_one_after_another(
         f"{claim(EX15, sentence)}: a thread per request, but with {THREAD_SENSITIVE} as the "
         f"view, two requests to {TRACKING} sent at once took {total:.2f} s together, as if they "
         f"shared one thread (API latency {LATENCY:g} s, limit {limit:g} s; each: {each(replies)})"
+    )
+
+
+# ex16 · All or nothing
+
+
+def order(customer: str, quantities: dict[int, int]) -> dict:
+    """The JSON exercise 16's view takes: a line per product id, with its quantity."""
+    lines = [{"product": pk, "quantity": quantity} for pk, quantity in quantities.items()]
+    return {"customer": customer, "lines": lines}
+
+
+def written(site: Site) -> dict:
+    """What exercise 16's tables hold in `site`'s database: the orders with their lines, and
+    each product's stock. Read by a process of its own, as another visitor would: only what
+    the server committed."""
+    printed = django_command(site.tree, "shell", "--verbosity", "0", "--command", WHAT_IS_WRITTEN)
+    return json.loads(printed)
+
+
+def lines(quantities: dict[int, int]) -> list[list]:
+    return [[ORDER_SHELF[pk][0], quantity] for pk, quantity in quantities.items()]
+
+
+def lines_of(state: dict, customer: str) -> list[list[list]]:
+    """The lines of each order of `customer`, in the order they were placed."""
+    return [order["lines"] for order in state["orders"] if order["customer"] == customer]
+
+
+def stock_of(state: dict, quantities: dict[int, int]) -> dict[str, int]:
+    return {ORDER_SHELF[pk][0]: state["stock"][ORDER_SHELF[pk][0]] for pk in quantities}
+
+
+def stock_after(quantities: dict[int, int]) -> dict[str, int]:
+    """Each product's stock once `quantities` are taken from ORDER_SHELF."""
+    return {
+        ORDER_SHELF[pk][0]: ORDER_SHELF[pk][1] - quantity for pk, quantity in quantities.items()
+    }
+
+
+@BOTH
+def test_an_order_is_placed_with_all_its_lines(site: Site) -> None:
+    reply = site.request("POST", PLACE_ORDER, json=order("Ana", WHOLE_ORDER))
+    state = written(site)
+
+    placed = decoded(reply.body)
+    answer = "The view still answers `201` with the order's id"
+    assert reply.status == 201 and isinstance(placed, dict) and list(placed) == ["order"], (
+        f"{claim(EX16, answer)}, but "
+        f"{PLACE_ORDER} answered {shown(reply)} to {order('Ana', WHOLE_ORDER)}"
+    )
+    sentence = (
+        "Placing an order writes several rows: the order, then for each line the product's "
+        "stock (taken down by the quantity) and the order line"
+    )
+    expected = [{"id": placed["order"], "customer": "Ana", "lines": lines(WHOLE_ORDER)}]
+    ordered = [order for order in state["orders"] if order["customer"] == "Ana"]
+    assert ordered == expected, (
+        f"{claim(EX16, sentence)}, but after {PLACE_ORDER} answered {placed}, Ana's orders in "
+        f"the database are {ordered} instead of {expected}"
+    )
+    assert stock_of(state, WHOLE_ORDER) == stock_after(WHOLE_ORDER), (
+        f"{claim(EX16, sentence)}, but after Ana's order {lines(WHOLE_ORDER)} the stock is "
+        f"{stock_of(state, WHOLE_ORDER)} instead of {stock_after(WHOLE_ORDER)}"
+    )
+
+
+def a_failure_midway(site: Site) -> dict:
+    """Place HALF_ORDER, whose third line the database refuses; what is written afterwards.
+
+    The 500 is checked first: nothing written must come from that refusal, not
+    from an order that never reached the database.
+    """
+    reply = site.request("POST", PLACE_ORDER, json=order("Bea", HALF_ORDER))
+
+    assert reply.status == 500 and b"IntegrityError" in reply.body, (
+        f"{PLACE_ORDER} answered {shown(reply)} to Bea's order {lines(HALF_ORDER)}, whose "
+        f"third line asks for more than the stock ({ORDER_SHELF[6]}): the database should "
+        "have refused that line's stock update (IntegrityError: CHECK constraint failed)"
+    )
+    return written(site)
+
+
+def test_writes_committed_one_by_one_leave_half_an_order(shipped: Site) -> None:
+    state = a_failure_midway(shipped)
+
+    first_two = dict(list(HALF_ORDER.items())[:2])
+    sentence = (
+        "If the database fails at the third line (a constraint, …), the order and the first "
+        "two lines stay written. The result is a half-placed order"
+    )
+    assert lines_of(state, "Bea") == [lines(first_two)], (
+        f"{claim(EX16, sentence)}, but as shipped, after the database refused the third line "
+        f"of Bea's order {lines(HALF_ORDER)}, her orders in the database have the lines "
+        f"{lines_of(state, 'Bea')} instead of {[lines(first_two)]}"
+    )
+    expected = stock_after(first_two) | stock_after({6: 0})
+    assert stock_of(state, HALF_ORDER) == expected, (
+        f"{claim(EX16, sentence)}, with stock taken, but as shipped, after the database refused "
+        f"the third line of Bea's order {lines(HALF_ORDER)}, the stock is "
+        f"{stock_of(state, HALF_ORDER)} instead of {expected}"
+    )
+
+
+def test_one_transaction_leaves_nothing_of_a_failed_order(solved: Site) -> None:
+    state = a_failure_midway(solved)
+
+    sentence = "Make the writes all or nothing: one transaction"
+    untouched = stock_after(dict.fromkeys(HALF_ORDER, 0))
+    assert lines_of(state, "Bea") == [] and stock_of(state, HALF_ORDER) == untouched, (
+        f"{claim(EX16, sentence)}: “no order, no line and no stock change may be left”, but "
+        "solved, after the database refused the third line of Bea's order "
+        f"{lines(HALF_ORDER)}, her orders have the lines {lines_of(state, 'Bea')} and the "
+        f"stock is {stock_of(state, HALF_ORDER)} (before: {untouched})"
+    )
+
+
+# ex17 · Who is asking?
+
+
+@BOTH
+def test_an_anonymous_visitor_is_asked_to_log_in(site: Site) -> None:
+    reply = site.request("GET", GREETING)
+
+    expected = {"error": "log in first"}
+    assert reply.status == 401 and decoded(reply.body) == expected, (
+        f"{claim(EX17, 'The shop … turns anonymous visitors away with a 401')}, but without a "
+        f"session {GREETING} answered {shown(reply)} instead of 401 {expected}"
+    )
+
+
+def test_a_lazy_user_in_an_async_view_is_refused_with_a_500(shipped: Site) -> None:
+    reply = shipped.request("GET", GREETING, headers=LOGGED_IN)
+
+    sentence = (
+        "In an `async def` view those are sync queries, so Django refuses them with "
+        "`SynchronousOnlyOperation`, and a logged-in customer gets a 500"
+    )
+    assert reply.status == 500 and b"SynchronousOnlyOperation" in reply.body, (
+        f"{claim(EX17, sentence)}, but as shipped, with {CUSTOMER}'s session cookie, "
+        f"{GREETING} answered {shown(reply)}"
+    )
+
+
+def test_the_user_loaded_with_auser_is_greeted_by_name(solved: Site) -> None:
+    reply = solved.request("GET", GREETING, headers=LOGGED_IN)
+
+    sentence = "Load the user with its async twin, `user = await request.auser()`"
+    expected = {"greeting": f"Hello, {CUSTOMER}!"}
+    assert reply.status == 200 and decoded(reply.body) == expected, (
+        f"{claim(EX17, sentence)}: a logged-in customer is greeted by name, but solved, with "
+        f"{CUSTOMER}'s session cookie, {GREETING} answered {shown(reply)} instead of {expected}"
+    )
+
+
+# ex18 · Cache the slow answer; README "Try your views by hand": two calls or one
+
+
+def api_calls_of_two_requests(site: Site, expected: int) -> tuple[list[Reply], int]:
+    """Ask exercise 18's view twice, one request after the other; the API calls they made.
+
+    Its path is not in API_PATHS: whether a request calls the API is what is
+    checked here. The fake API is waited for until it reported `expected`
+    calls, the README's count (fewer show up as fewer, once `settle` gives up).
+    """
+    before = len(site.settle())  # the calls of earlier requests are all reported
+    replies = [site.request("GET", CACHED_FORECAST) for _ in range(2)]
+    site.api_calls += expected
+    return replies, len(site.settle()) - before
+
+
+def test_an_uncached_forecast_calls_the_api_for_every_request(shipped: Site) -> None:
+    replies, calls = api_calls_of_two_requests(shipped, expected=2)
+
+    assert_answered(shipped, replies, FORECAST, EX18)
+    sentence = "the view asks the slow weather API for it on every request"
+    assert calls == 2, (
+        f"{claim(EX18, sentence)} (so does {BY_HAND}), but as shipped two requests to "
+        f"{CACHED_FORECAST} made {calls} call(s) to the fake API:\n{shipped.api.server.output()}"
+    )
+
+
+def test_a_cached_forecast_calls_the_api_once_for_two_requests(solved: Site) -> None:
+    replies, calls = api_calls_of_two_requests(solved, expected=1)
+
+    assert_answered(solved, replies, FORECAST, EX18)
+    sentence = (
+        "Keep the answer in Django's cache for a minute (`TTL = 60`), so that most requests "
+        "never wait for the API"
+    )
+    assert calls == 1, (
+        f"{claim(EX18, sentence)} (and {BY_HAND}: one call, not two), but solved two requests "
+        f"to {CACHED_FORECAST} made {calls} call(s) to the fake API:\n"
+        f"{solved.api.server.output()}"
+    )
+    folder = solved.tree / ".awaitlings" / "cache"
+    kept = sorted(path.name for path in folder.glob("*.djcache"))
+    files = "The course's cache keeps its entries in files"
+    assert kept, (
+        f"{claim(EX18, files)}, but solved, with the "
+        f"forecast cached, {folder} holds no `.djcache` file"
     )
 
 
