@@ -40,9 +40,15 @@ from grader.workspace import copy_course, overlay  # noqa: E402
 
 FIRST = "ex01_first_async_view"
 SECOND = "02 missing_await"
-GOALS = {"green/bare": 1.3, "red/green": 1.5, "unchanged": 0.5, "watch: save": 1.5}
-GOALS["watch: next"] = 1.5
-GOALS["suite"] = 120
+GOALS = {
+    "green/bare": 1.3,
+    "red/green": 1.5,
+    "unchanged": 0.5,
+    "watch: save": 1.5,
+    "watch: next": 1.5,
+    "suite": 120,
+}
+TIMED = ("bare", "green", "red", "unchanged", "one", "watch: save", "watch: next")
 
 
 def suite_command() -> list[str]:
@@ -105,12 +111,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     rounds = args.rounds
-    times: dict[str, list[float]] = {
-        name: [] for name in ("bare", "green", "red", "unchanged", "one", "watch: save")
-    }
-    times["watch: next"] = []
-    if args.suite:
-        times["suite"] = []
+    timed = (*TIMED, "suite") if args.suite else TIMED
+    times: dict[str, list[float]] = {name: [] for name in timed}
     with tempfile.TemporaryDirectory(prefix="awaitlings-bench-") as scratch:
         shipped = copy_course(ROOT, Path(scratch) / "shipped")
         solved = copy_course(ROOT, Path(scratch) / "solved")

@@ -251,6 +251,11 @@ def page_text(html_text: bytes) -> str:
     return " ".join(html.unescape(html_text.decode()).split())
 
 
+def refused_as_sync_only(reply: Reply) -> bool:
+    """Django's debug page for a sync query it refused in an async view."""
+    return reply.status == 500 and b"SynchronousOnlyOperation" in reply.body
+
+
 def shown(reply: Reply) -> str:
     """A reply for a failure message. Django's debug page starts with kilobytes of style:
     it is shown by its title and exception value (`OperationalError at /path: no such table`)."""
@@ -490,7 +495,7 @@ def test_sync_queries_in_async_views_are_refused_with_a_500(shipped: Site) -> No
     for path in (CATALOGUE, TEAPOT):
         reply = shipped.request("GET", path)
 
-        assert reply.status == 500 and b"SynchronousOnlyOperation" in reply.body, (
+        assert refused_as_sync_only(reply), (
             f"{claim(EX13, sentence)}, but as shipped, with the products in the database, "
             f"{path} answered {shown(reply)}"
         )
@@ -539,7 +544,7 @@ def test_lazy_related_objects_in_async_views_are_refused_with_a_500(shipped: Sit
     for path in (RELATED_CATALOGUE, RELATED_MAKERS):
         reply = shipped.request("GET", path)
 
-        assert reply.status == 500 and b"SynchronousOnlyOperation" in reply.body, (
+        assert refused_as_sync_only(reply), (
             f"{claim(EX14, sentence)} (so does {BY_HAND}), but as shipped, with makers and "
             f"their products in the database, {path} answered {shown(reply)}"
         )
@@ -785,7 +790,7 @@ def test_a_lazy_user_in_an_async_view_is_refused_with_a_500(shipped: Site) -> No
         "In an `async def` view those are sync queries, so Django refuses them with "
         "`SynchronousOnlyOperation`, and a logged-in customer gets a 500"
     )
-    assert reply.status == 500 and b"SynchronousOnlyOperation" in reply.body, (
+    assert refused_as_sync_only(reply), (
         f"{claim(EX17, sentence)}, but as shipped, with {CUSTOMER}'s session cookie, "
         f"{GREETING} answered {shown(reply)}"
     )

@@ -80,12 +80,11 @@ class BlockingCall:
                 f"a worker thread: `await asyncio.to_thread({self.given}, ...)`"
             )
         if self.function in DATABASE_CALLS or self.function.startswith("sqlite3."):
-            return f"the view blocked the event loop with a database query{where} — " + (
-                DATABASE_ADVICE
-            )
-        name = self.function.removeprefix("builtins.").removeprefix("_io.")
-        advice = self.twin or ADVICE.get(self.function, GENERIC_ADVICE)
-        return f"the view blocked the event loop with {name}(){where} — {advice}"
+            what, advice = "a database query", DATABASE_ADVICE
+        else:
+            what = self.function.removeprefix("builtins.").removeprefix("_io.") + "()"
+            advice = self.twin or ADVICE.get(self.function, GENERIC_ADVICE)
+        return f"the view blocked the event loop with {what}{where} — {advice}"
 
 
 def _to_a_standard_stream(stream: object, *args: object) -> bool:

@@ -192,8 +192,7 @@ def import_learner_module(name: str) -> None:
     The exercise's models were imported once, by `django.setup()` (as in a
     server process); if they could not be, that error is this exercise's.
     """
-    package = name.rpartition(".")[0]
-    app = next((a for a in apps.get_app_configs() if a.name == package), None)
+    app = apps.get_containing_app_config(name)
     try:
         if error := getattr(app, "models_error", None):
             raise error
