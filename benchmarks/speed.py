@@ -13,11 +13,15 @@ Over copies of the course, alternating so that machine load hits them alike:
              verdict (a pass) to the next exercise's
 - suite:     with --suite, the project's own tests, run by the README's test
              command (the one `.ci/run` uses) in this checkout's virtualenv
+- sealed:    with --sealed, `python grader --submission SOLVED --json` from the
+             shipped copy: a sealed grade of the solved course (every exercise's
+             tests sandboxed, every outside check served by uvicorn)
 
 It prints the medians and the goals the project holds itself to: green/bare
 (the grader's overhead; ≤ 1.3), red/green (failing tests fail by detection,
 not by waiting out timeouts; ≤ 1.5), unchanged ≤ 0.5 s, and each watch
-figure ≤ 1.5 s, and the suite ≤ 120 s. It exits 1 if a goal is missed.
+figure ≤ 1.5 s, the suite ≤ 120 s and a sealed grade ≤ 90 s. It exits 1 if a
+goal is missed.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ GOALS = {
     "watch: save": 1.5,
     "watch: next": 1.5,
     "suite": 120,
+    "sealed": 90,
 }
 TIMED = ("bare", "green", "red", "unchanged", "one", "watch: save", "watch: next")
 
@@ -109,9 +114,12 @@ def main() -> int:
     parser.add_argument(
         "--suite", action="store_true", help="also time the project's own tests (minutes)"
     )
+    parser.add_argument(
+        "--sealed", action="store_true", help="also time a sealed grade of the solved course"
+    )
     args = parser.parse_args()
     rounds = args.rounds
-    timed = (*TIMED, "suite") if args.suite else TIMED
+    timed = (*TIMED, *(name for name in ("suite", "sealed") if getattr(args, name)))
     times: dict[str, list[float]] = {name: [] for name in timed}
     with tempfile.TemporaryDirectory(prefix="awaitlings-bench-") as scratch:
         shipped = copy_course(ROOT, Path(scratch) / "shipped")
@@ -131,6 +139,9 @@ def main() -> int:
             times["watch: next"].append(move)
             if args.suite:
                 times["suite"].append(seconds(suite_command(), ROOT, must_pass=True))
+            if args.sealed:
+                sealed = [sys.executable, "grader", "--submission", str(solved), "--json"]
+                times["sealed"].append(seconds(sealed, shipped, must_pass=True))
     median = {name: statistics.median(values) for name, values in times.items()}
     figures = {
         **median,

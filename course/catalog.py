@@ -61,6 +61,8 @@ def load_chapters(root: Path = ROOT) -> dict[int, str]:
 
 def load_exercises(root: Path = ROOT) -> list[Exercise]:
     """Every exercise under `root/exercises`, in course order."""
+    if not (root / "exercises").is_dir():
+        raise CatalogError(f"no exercises/ folder in {root}")
     exercises = [
         load_exercise(toml.parent) for toml in (root / "exercises").glob("*/exercise.toml")
     ]
@@ -71,25 +73,54 @@ def load_exercise(path: Path) -> Exercise:
     match = FOLDER_PATTERN.match(path.name)
     if not match:
         raise CatalogError(f"{path.name}: exercise folders are named exNN_<id>")
+    name = f"{path.name}/exercise.toml"
     try:
         data = tomllib.loads((path / "exercise.toml").read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"{name} is not UTF-8 text (byte {error.start})") from error
     except tomllib.TOMLDecodeError as error:
-        raise CatalogError(f"{path.name}/exercise.toml: {error}") from error
+        raise CatalogError(f"{name}: {error}") from error
     missing = {"id", "title", "chapter", "points", "files", "hints"} - data.keys()
     if missing:
-        raise CatalogError(f"{path.name}/exercise.toml lacks {', '.join(sorted(missing))}")
+        raise CatalogError(f"{name} lacks {', '.join(sorted(missing))}")
     if data["id"] != match.group(2):
-        raise CatalogError(f"{path.name}/exercise.toml: id must be {match.group(2)!r}")
-    if len(data["hints"]) < 2:
-        raise CatalogError(f"{path.name}/exercise.toml: give at least two progressive hints")
+        raise CatalogError(f"{name}: id must be {match.group(2)!r}")
+    if problems := _problems(data):
+        raise CatalogError(f"{name}: {'; '.join(problems)}")
     return Exercise(
         id=data["id"],
         number=int(match.group(1)),
         folder=path.name,
         title=data["title"],
-        chapter=int(data["chapter"]),
-        points=int(data["points"]),
+        chapter=data["chapter"],
+        points=data["points"],
         files=tuple(data["files"]),
         hints=tuple(data["hints"]),
         path=path,
     )
+
+
+def _problems(data: dict) -> list[str]:
+    """What is wrong with the values of an exercise.toml (its keys are all there)."""
+    problems = []
+    if not _text(data["title"]):
+        problems.append(f"title must be text, not {data['title']!r}")
+    for key in ("chapter", "points"):
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"{key} must be a whole number above 0, not {value!r}")
+    files = data["files"]
+    if not isinstance(files, list) or not files or not all(map(_text, files)):
+        problems.append(f"files must be a list of file names, not {files!r}")
+    elif any(Path(f).is_absolute() or ".." in Path(f).parts for f in files):
+        problems.append(f"files must name files inside the exercise's folder, not {files!r}")
+    hints = data["hints"]
+    if not isinstance(hints, list) or not all(map(_text, hints)):
+        problems.append(f"hints must be a list of texts, not {hints!r}")
+    elif len(hints) < 2:
+        problems.append("give at least two progressive hints")
+    return problems
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -80,7 +81,13 @@ class Behaviour:
         return "; ".join(odd)
 
 
-def make_app(behaviour: Behaviour):
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
+    """The fake APIs as an ASGI app; `report` gets a line per call as it ends."""
+
     async def app(scope: dict, receive, send) -> None:
         if scope["type"] != "http":
             return
@@ -92,7 +99,7 @@ def make_app(behaviour: Behaviour):
         left = asyncio.ensure_future(caller_left(receive))
         done, _ = await asyncio.wait({left}, timeout=wait)
         if done:
-            print(f"{call} abandoned by the caller after {loop.time() - started:.2f} s", flush=True)
+            report(f"{call} abandoned by the caller after {loop.time() - started:.2f} s")
             return
         left.cancel()
         answer = answer_for(path)
@@ -105,7 +112,7 @@ def make_app(behaviour: Behaviour):
             # Headers out, then an error: the server can only drop the connection,
             # and the caller sees a broken response (a transport error).
             await send({"type": "http.response.start", "status": 200, "headers": []})
-            print(f"{call} dropped the connection after {loop.time() - started:.2f} s", flush=True)
+            report(f"{call} dropped the connection after {loop.time() - started:.2f} s")
             raise DroppedOnPurpose(path)
         elif failure:
             status, answer = int(failure), {"error": f"failing on purpose with {failure}"}
@@ -113,7 +120,7 @@ def make_app(behaviour: Behaviour):
         headers = [(b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        print(f"{call} answered {status} after {loop.time() - started:.2f} s", flush=True)
+        report(f"{call} answered {status} after {loop.time() - started:.2f} s")
 
     return app
 

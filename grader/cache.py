@@ -44,10 +44,7 @@ class ResultCache:
         ):
             shared.update(part.encode() + b"\0")
         self._shared = shared.hexdigest()
-        try:
-            self._entries: dict[str, dict] = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            self._entries = {}
+        self._entries = _read_entries(self.file)
 
     def key(self, exercise: Exercise) -> str:
         digest = hashlib.sha256(self._shared.encode())
@@ -59,9 +56,12 @@ class ResultCache:
     def get(self, exercise: Exercise, key: str) -> ExerciseResult | None:
         """The kept verdict of `exercise`, if it was kept under `key` (see `key()`)."""
         entry = self._entries.get(exercise.folder)
-        if not entry or entry["key"] != key:
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        tests = [TestResult(**test) for test in entry["tests"]]
+        try:
+            tests = [TestResult(**test) for test in entry["tests"]]
+        except (KeyError, TypeError):  # a file edited by hand: grade afresh
+            return None
         return ExerciseResult(exercise, tests, reused=True)
 
     def put(self, results: list[ExerciseResult], keys: dict[str, str]) -> None:
@@ -83,3 +83,14 @@ class ResultCache:
             self.file.write_text(json.dumps(self._entries, indent=1), encoding="utf-8")
         except OSError:
             pass  # a read-only checkout: every run grades afresh, nothing worse
+
+
+def _read_entries(file: Path) -> dict[str, dict]:
+    """The kept verdicts; none when the file is missing, unreadable or not what `put` writes."""
+    try:
+        entries = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # ValueError: not JSON, or not UTF-8
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {folder: entry for folder, entry in entries.items() if isinstance(entry, dict)}

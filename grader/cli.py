@@ -7,13 +7,17 @@ wrong), 1 when some do not, 2 for a usage error or a malformed course.
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import io
+import math
 import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,26 +26,75 @@ from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exe
 from grader.cache import ResultCache
 from grader.discover import UnknownExercise, find_exercise
 from grader.integrity import (
-    PristineError,
-    pristine_copy,
     read_manifest,
     tampering,
     write_manifest,
 )
-from grader.outputs import publish
+from grader.outputs import OutputError, check_outputs, publish
 from grader.report import as_json, hint_line, show_list, show_progress
 from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade
+from grader.sealed.grade import SealedRun, grade_sealed
+from grader.sealed.submission import SubmissionError
 from grader.shipped import read_shipped, restore, snapshot, write_shipped
 from grader.state import State
+from grader.template import TemplateError, export_template
 from grader.verify import verify
 from grader.watch import watch_course
 
 USAGE_ERROR = 2
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A usage error is one line on stderr (not the whole usage), and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+# Time limits a run can use: pytest-timeout errs below a millisecond or so (every test
+# "never ran", blamed on the learner), and so does its timer beyond about 1e9 s.
+SHORTEST, LONGEST = 0.01, 86400.0
+
+
+def budget_seconds(text: str) -> float:
+    """`--budget`: seconds, from SHORTEST to LONGEST (argparse reports others in one line)."""
+    value = _number(text)
+    if not SHORTEST <= value <= LONGEST:  # nan is not
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds from {SHORTEST:g} to {LONGEST:g}, not {text!r}"
+        )
+    return value
+
+
+def timeout_seconds(text: str) -> float:
+    """`--test-timeout`: seconds, from SHORTEST to LONGEST, or 0 (which turns the limit off)."""
+    value = _number(text)
+    if not (value == 0 or SHORTEST <= value <= LONGEST):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds from {SHORTEST:g} to {LONGEST:g}, or 0 for no limit, "
+            f"not {text!r}"
+        )
+    return value
+
+
+def _number(text: str) -> float:
+    """`text` as a number; nan when it is none (which no bound accepts)."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def git_ref(text: str) -> str:
+    """`--pristine`: a git ref; an empty one would grade against the learner's own files."""
+    if not text.strip() or text.startswith("-"):
+        raise argparse.ArgumentTypeError(f"must name a git branch, tag or commit, not {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python grader",
         description="Grade the awaitlings exercises and show what to do next.",
     )
@@ -54,9 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--gradescope", metavar="FILE", help="also write a Gradescope results.json to FILE"
     )
     parser.add_argument(
+        "--submission",
+        metavar="DIR",
+        help="sealed grading: grade the editable files in DIR with this (trusted) course; "
+        "learner code runs sandboxed and every point is confirmed by a server check",
+    )
+    parser.add_argument(
         "--pristine",
         metavar="REF",
-        help="grade with the protected files (tests, harness, grader) taken from git REF",
+        type=git_ref,
+        help="sealed grading of this working tree by the course as committed at git REF "
+        "(a commit the learner cannot move)",
     )
     parser.add_argument(
         "--classroom",
@@ -92,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "verify", help="maintainers: every exercise fails as shipped and passes with solutions"
     )
+    template = commands.add_parser(
+        "template",
+        help="maintainers: export the repository a learner receives (no solutions/, no tests/)",
+    )
+    template.add_argument("directory", metavar="DIR", help="a new or empty folder")
     commands.add_parser(
         "manifest",
         help="maintainers: record the starter files and protected files' digests after a change",
@@ -102,14 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget",
-        type=float,
+        type=budget_seconds,
         default=DEFAULT_BUDGET,
         metavar="SECONDS",
         help=f"hard limit for one test process, killed after it (default {DEFAULT_BUDGET:g})",
     )
     parser.add_argument(
         "--test-timeout",
-        type=float,
+        type=timeout_seconds,
         default=None,
         metavar="SECONDS",
         help="limit for one test (default: `timeout` in pyproject.toml; 0 turns it off)",
@@ -117,20 +183,65 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tolerate_encoding(sys.stderr, "replace")
     args = build_parser().parse_args(argv)
+    tolerate_encoding(sys.stdout, JSON_ESCAPE if args.json else "replace")
     console = Console(soft_wrap=True)
+    errors = Console(stderr=True, soft_wrap=True)
     command = args.command or "progress"
     try:
+        if command == "progress":  # checked before grading, so no run is wasted
+            check_outputs(
+                junit=args.junit,
+                gradescope_file=args.gradescope,
+                to_classroom=args.classroom,
+                environ=dict(os.environ),
+            )
+        if args.pristine:  # grader/__main__.py runs it, before anything of the tree is imported
+            errors.print("--pristine works from the command line: python grader --pristine REF")
+            return USAGE_ERROR
         exercises = load_exercises(ROOT)
         return COMMANDS[command](console, args, exercises)
     except CatalogError as error:
-        Console(stderr=True, soft_wrap=True).print(
-            f"[red]The course is malformed:[/] {escape(str(error))}"
-        )
+        errors.print(f"[red]The course is malformed:[/] {escape(str(error))}")
         return USAGE_ERROR
-    except (UnknownExercise, PristineError) as error:
-        Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(error))}[/]")
+    except (UnknownExercise, OutputError, SubmissionError) as error:
+        errors.print(f"[red]{escape(str(error))}[/]")
         return USAGE_ERROR
+    except OSError as error:  # a read-only checkout, a full disk: one line, not a traceback
+        errors.print(f"[red]{escape(os_problem(error))}[/]")
+        return USAGE_ERROR
+
+
+def os_problem(error: OSError) -> str:
+    """One line for an OSError, saying why the grader needs `.awaitlings/` when it is that."""
+    line = f"Cannot go on: {error.strerror or error}"
+    if error.filename:
+        line += f": {error.filename}"
+    if str(error.filename).startswith(str(ROOT / ".awaitlings")):
+        line += " (hints seen and backups are kept in .awaitlings/, which must be writable)"
+    return line
+
+
+JSON_ESCAPE = "awaitlings-json-escape"
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """Characters stdout cannot encode, as JSON `\\uXXXX` escapes: the document stays whole."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
+codecs.register_error(JSON_ESCAPE, _json_escape)
+
+
+def tolerate_encoding(stream: object, errors: str) -> None:
+    """Where the terminal cannot show ✓, ✗ or — (PYTHONIOENCODING=ascii), degrade, never crash."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors=errors)
 
 
 def grade_with_status(
@@ -145,16 +256,10 @@ def grade_with_status(
 
 
 def grade_checked(args: argparse.Namespace, exercises: list[Exercise]) -> list[ExerciseResult]:
-    if not args.pristine:
-        # Verdicts for machines (CI, classroom, platforms) are always fresh.
-        for_machines = args.json or args.junit or args.gradescope or args.classroom
-        cache = None if args.fresh or for_machines else ResultCache(ROOT, args.test_timeout)
-        return grade_protected(ROOT, exercises, read_manifest(ROOT), args, cache)
-    with tempfile.TemporaryDirectory(prefix="awaitlings-pristine-") as scratch:
-        tree, manifest = pristine_copy(ROOT, args.pristine, Path(scratch))
-        chosen = {e.folder for e in exercises}
-        copied = [e for e in load_exercises(tree) if e.folder in chosen]
-        return grade_protected(tree, copied, manifest, args)
+    # Verdicts for machines (CI, classroom, platforms) are always fresh.
+    for_machines = args.json or args.junit or args.gradescope or args.classroom
+    cache = None if args.fresh or for_machines else ResultCache(ROOT, args.test_timeout)
+    return grade_protected(ROOT, exercises, read_manifest(ROOT), args, cache)
 
 
 def grade_protected(
@@ -196,7 +301,14 @@ def exit_status(results: list[ExerciseResult]) -> int:
 
 def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     started = time.monotonic()
-    results = grade_with_status(args, exercises, quiet=args.json)
+    sealed = None
+    if args.submission:
+        submission = Path(args.submission)
+        budget, timeout = args.budget, args.test_timeout
+        sealed = grade_sealed(ROOT, submission, exercises, budget=budget, test_timeout=timeout)
+        results = sealed.results
+    else:
+        results = grade_with_status(args, exercises, quiet=args.json)
     printed = publish(
         results,
         time.monotonic() - started,
@@ -206,14 +318,39 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
         stdout_is_json=args.json,
         environ=dict(os.environ),
     )
+    about = sealed_about(sealed) if sealed else None
     if args.json:
-        sys.stdout.write(as_json(results) + "\n")
+        sys.stdout.write(as_json(results, about) + "\n")
     else:
         elapsed = time.monotonic() - started
-        show_progress(console, results, load_chapters(ROOT), next_hint(results), elapsed)
+        hint = "" if sealed else next_hint(results)  # the teacher's run reveals no hint
+        show_progress(console, results, load_chapters(ROOT), hint, elapsed)
+        if about:
+            show_sealed(console, results, about)
         for line in printed:
             print(line)
     return exit_status(results)
+
+
+def sealed_about(sealed: SealedRun) -> dict[str, object]:
+    return {
+        "mode": "sealed",
+        "confinement": sealed.confinement,
+        "ignored": sealed.ignored,
+    }
+
+
+def show_sealed(console: Console, results: list[ExerciseResult], about: dict) -> None:
+    """What a teacher reads under a sealed grade: what was checked, flagged and ignored."""
+    console.print(f"\n[bold]Sealed grade[/]: {escape(str(about['confinement']))}.")
+    for result in results:
+        notes = [f"outside check: {result.outside}"] if result.outside else []
+        notes += [f"flag: {flag}" for flag in result.flags]
+        for note in notes:
+            console.print(f"  {result.exercise.number:02d} {escape(note)}", highlight=False)
+    if about["ignored"]:
+        names = ", ".join(about["ignored"])
+        console.print(f"Ignored (not the exercises' editable files): {escape(names)}")
 
 
 def next_hint(results: list[ExerciseResult]) -> str:
@@ -225,7 +362,8 @@ def next_hint(results: list[ExerciseResult]) -> str:
     state = State(ROOT)
     seen = state.hints_seen(exercise)
     if seen == 0:
-        state.reveal_hint(exercise)  # shown here: `hint` goes on with the second
+        with contextlib.suppress(OSError):  # a read-only checkout: shown, not counted
+            state.reveal_hint(exercise)  # shown here: `hint` goes on with the second
     return hint_line(exercise, seen)
 
 
@@ -316,6 +454,13 @@ def cmd_watch(console: Console, args: argparse.Namespace, exercises: list[Exerci
 
 
 def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    if not (ROOT / "solutions").is_dir():  # a learner's copy (`python grader template`)
+        Console(stderr=True, soft_wrap=True).print(
+            "verify checks the exercises against solutions/, which is not part of a learner's "
+            "copy of the course: run it in the teacher's full copy",
+            highlight=False,
+        )
+        return USAGE_ERROR
     problems, as_shipped, with_solutions = verify(ROOT, args.budget)
     if as_shipped:
         console.print(
@@ -343,6 +488,18 @@ def cmd_manifest(console: Console, args: argparse.Namespace, exercises: list[Exe
     return 0
 
 
+def cmd_template(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    """The learner's repository: the course without its answers (see grader/template.py)."""
+    try:
+        export = export_template(ROOT, Path(args.directory))
+    except TemplateError as error:
+        Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(error))}[/]")
+        return USAGE_ERROR
+    for line in export.summary():
+        console.print(escape(line), highlight=False)
+    return 1 if export.problems else 0
+
+
 COMMANDS = {
     "progress": cmd_progress,
     "list": cmd_list,
@@ -352,4 +509,5 @@ COMMANDS = {
     "watch": cmd_watch,
     "verify": cmd_verify,
     "manifest": cmd_manifest,
+    "template": cmd_template,
 }

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
+import os
+import stat
 from pathlib import Path
 
 from course.catalog import Exercise
-from grader.workspace import copy_course
 
 MANIFEST = Path("grader") / "manifest.json"
 SHARED_PARTS = (
@@ -114,31 +114,27 @@ def tampering(root: Path, exercises: list[Exercise], manifest: dict[str, str]) -
     return found
 
 
-class PristineError(Exception):
-    """The protected files could not be read from the git ref."""
+def not_regular(exercise: Exercise) -> str:
+    """Why the grader will not read the exercise's folder: links and devices in it ('' if none).
 
-
-def git_show(root: Path, ref: str, name: str) -> bytes:
-    done = subprocess.run(
-        ["git", "show", f"{ref}:{name}"], cwd=root, capture_output=True, check=False
-    )
-    if done.returncode != 0:
-        raise PristineError(f"cannot read {name} at {ref}: {done.stderr.decode().strip()}")
-    return done.stdout
-
-
-def pristine_copy(root: Path, ref: str, destination: Path) -> tuple[Path, dict[str, str]]:
-    """A copy of the course with its protected files as they are at git `ref`.
-
-    The learner's files come from the working tree, so edited tests cannot
-    earn points; files the learner added (a conftest.py…) come along and are
-    reported by `tampering()`.
+    A learner's file must be a regular file. Read through a link, `views.py`
+    could be `/dev/zero` (an import, a digest or a copy that never ends and
+    fills memory or the disk), a file of another exercise, or nothing at all.
     """
-    manifest_bytes = git_show(root, ref, MANIFEST.as_posix())
-    manifest = json.loads(manifest_bytes)
-    tree = copy_course(root, destination / "course")
-    (tree / MANIFEST).write_bytes(manifest_bytes)
-    for name in manifest:
-        (tree / name).parent.mkdir(parents=True, exist_ok=True)
-        (tree / name).write_bytes(git_show(root, ref, name))
-    return tree, manifest
+    found = []
+    for folder, folders, files in os.walk(exercise.path):  # never follows a link to a folder
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(folders) + sorted(files):
+            path = Path(folder) / name
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:  # deleted meanwhile (an editor saving)
+                continue
+            shown = path.relative_to(exercise.path).as_posix()
+            if stat.S_ISLNK(mode):
+                found.append(f"{shown} is a symbolic link")
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                found.append(f"{shown} is not a regular file")
+    if not found:
+        return ""
+    return f"{'; '.join(found)}; the grader reads only regular files — replace it with a file"

@@ -157,6 +157,45 @@ def classroom_output(results: list[ExerciseResult]) -> str:
     return f"result={encoded}\n"
 
 
+class OutputError(Exception):
+    """An output asked for cannot be written (found before grading, so no run is wasted)."""
+
+
+def check_outputs(
+    *,
+    junit: str | None,
+    gradescope_file: str | None,
+    to_classroom: bool,
+    environ: dict[str, str],
+) -> None:
+    """Raise OutputError unless every file `publish` would write can be written."""
+    wanted = [("--junit", junit), ("--gradescope", gradescope_file)]
+    if to_classroom:
+        wanted.append(("$GITHUB_OUTPUT", environ.get("GITHUB_OUTPUT")))
+    if environ.get("GITHUB_ACTIONS") == "true":
+        wanted.append(("$GITHUB_STEP_SUMMARY", environ.get("GITHUB_STEP_SUMMARY")))
+    for what, name in wanted:
+        if name is not None:
+            check_writable(what, name)
+
+
+def check_writable(what: str, name: str) -> None:
+    """Raise OutputError unless the file `name` can be written, without changing it."""
+    path = Path(name)
+    if path.is_dir():
+        raise OutputError(f"cannot write {what} {name!r}: it is a folder, not a file")
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {what} {name!r}: there is no folder {str(path.parent)!r}")
+    existed = path.exists()
+    try:
+        with open(path, "a", encoding="utf-8"):  # creates it, or opens it without a change
+            pass
+    except OSError as error:
+        raise OutputError(f"cannot write {what} {name!r}: {error.strerror}") from error
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
 def publish(
     results: list[ExerciseResult],
     seconds: float,

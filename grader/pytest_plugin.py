@@ -4,6 +4,12 @@ One JSON object per line, flushed at once, to the file named by
 `AWAITLINGS_RESULTS`. A run that is killed or that kills itself (`os._exit`)
 leaves every result it reached so far, and the absence of the final
 `finished` line tells the grader the run did not end on its own.
+
+A session can also end early and still say `finished`: learner code that calls
+`pytest.exit()` (even with `returncode=0`), raises KeyboardInterrupt or sets
+`session.shouldfail` stops it in the middle. So the `finished` line says which
+test was still running and how the session was ended, and the grader blames
+that test's exercise instead of taking the session for complete.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import pytest
 
 MAX_MESSAGE = 2_000
 _results_file = None
+_running = ""  # the test started and not yet finished, if any
+_ended_by = ""  # how learner code ended the session early: "pytest.exit", "interrupt"…
 
 
 def _write(record: dict[str, Any]) -> None:
@@ -55,7 +63,25 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 
 def pytest_runtest_logstart(nodeid: str) -> None:
+    global _running
+    _running = nodeid
     _write({"event": "start", "nodeid": nodeid})
+
+
+def pytest_runtest_logfinish(nodeid: str) -> None:
+    global _running
+    _running = ""
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """pytest.exit() and KeyboardInterrupt both end the session here, with or without a test."""
+    global _ended_by
+    if isinstance(excinfo.value, pytest.exit.Exception):
+        _ended_by = "pytest.exit"
+    elif isinstance(excinfo.value, pytest.Session.Interrupted):  # session.shouldstop was set
+        _ended_by = "shouldstop"
+    else:
+        _ended_by = "interrupt"
 
 
 def timeout_message(report: pytest.TestReport, message: str) -> str | None:
@@ -91,5 +117,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         )
 
 
+def pytest_internalerror(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    global _ended_by
+    _ended_by = f"internal error ({excinfo.typename})"
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _write({"event": "finished", "exitstatus": int(exitstatus)})
+    stopped = session.shouldfail or session.shouldstop  # set by code, not by the grader
+    _write(
+        {
+            "event": "finished",
+            "exitstatus": int(exitstatus),
+            "running": _running,
+            "ended_by": _ended_by or ("shouldstop" if stopped else ""),
+        }
+    )

@@ -26,12 +26,15 @@ SYMBOLS = {
 }
 
 
-def as_json(results: list[ExerciseResult]) -> str:
+def as_json(results: list[ExerciseResult], sealed: dict[str, Any] | None = None) -> str:
+    """The JSON document; a sealed grade adds `sealed` (how learner code was confined, what
+    was ignored) and, per exercise, `outside` (what the server check found) and `flags`."""
     score, max_score = total_score(results)
     document: dict[str, Any] = {
         "version": JSON_VERSION,
         "score": score,
         "max_score": max_score,
+        **({"sealed": sealed} if sealed else {}),
         "exercises": [
             {
                 "id": r.exercise.id,
@@ -44,6 +47,7 @@ def as_json(results: list[ExerciseResult]) -> str:
                 "tests": [
                     {"name": t.name, "status": t.status, "message": t.message} for t in r.tests
                 ],
+                **({"outside": r.outside, "flags": r.flags} if sealed else {}),
             }
             for r in results
         ],

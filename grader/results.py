@@ -35,6 +35,9 @@ class ExerciseResult:
     problem: Status | None = None
     problem_message: str = ""
     reused: bool = False  # kept from an earlier run: nothing that decides it has changed
+    # Sealed grading only: what the outside check found, and what the static check flagged.
+    outside: str = ""
+    flags: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> Status:

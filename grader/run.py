@@ -27,7 +27,9 @@ from typing import IO
 
 from course.catalog import Exercise
 from course.testing.watchdog import HUNG_MARK
+from grader.integrity import not_regular
 from grader.results import ExerciseResult, TestResult
+from grader.sealed.sandbox import Sandbox
 
 DEFAULT_BUDGET = 120.0  # seconds for one child process
 OUTPUT_TAIL = 4_000  # bytes of the child's output kept for a crash report
@@ -43,6 +45,7 @@ class Run:
     collected: list[str] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
     last_started: str = ""
+    ended_by: str = ""  # how learner code ended the session early, as the plugin saw it
     finished: bool = False
     timed_out: bool = False
     returncode: int | None = None
@@ -60,12 +63,26 @@ def name_of_test(nodeid: str) -> str:
     return nodeid.split("::")[-1]
 
 
+@dataclass(frozen=True)
+class Confined:
+    """Sealed grading: the tests run as the learner in `sandbox`, `home` their own folder."""
+
+    sandbox: Sandbox
+    home: Path
+
+
 def run_pytest(
-    root: Path, exercises: list[Exercise], budget: float, test_timeout: float | None
+    root: Path,
+    exercises: list[Exercise],
+    budget: float,
+    test_timeout: float | None,
+    confined: Confined | None = None,
 ) -> Run:
     """Run the tests of `exercises` in one child process and read back its results."""
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as scratch:
-        results_path = Path(scratch) / "results.jsonl"
+        folder = confined.home if confined else Path(scratch)
+        results_path = folder / "results.jsonl"
+        results_path.unlink(missing_ok=True)
         command = [
             sys.executable,
             "-m",
@@ -78,29 +95,36 @@ def run_pytest(
         ]
         if test_timeout is not None:
             command += ["-o", f"timeout={test_timeout}"]
-        env = {
-            **os.environ,
-            "AWAITLINGS_RESULTS": str(results_path),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        # A session of its own: at the end the whole process group is killed,
-        # with any process the learner's code started.
-        child = subprocess.Popen(
-            command,
-            cwd=root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+        if confined:
+            env = confined.sandbox.environment(confined.home, AWAITLINGS_RESULTS=str(results_path))
+            child = confined.sandbox.popen(command, root, env, **pipes)
+        else:
+            env = {
+                **os.environ,
+                "AWAITLINGS_RESULTS": str(results_path),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+            # A session of its own: at the end the whole process group is killed,
+            # with any process the learner's code started.
+            child = subprocess.Popen(
+                command,
+                cwd=root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                **pipes,
+            )
         output = OutputTail(child.stdout)
         run = Run()
         run.timed_out = not _wait(child, results_path, budget)
         run.returncode = child.poll()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
+        if confined:
+            confined.sandbox.end(child)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
         run.output_tail = output.text()
         _read_results(results_path, run)
     return run
@@ -175,9 +199,16 @@ def _read_results(path: Path, run: Run) -> None:
         elif record["event"] == "start":
             run.last_started = record["nodeid"]
         elif record["event"] == "finished":
-            # pytest ends an interrupted session (a KeyboardInterrupt from the
-            # learner's code) properly, but not all tests ran.
-            run.finished = record["exitstatus"] != INTERRUPTED
+            # pytest ends a session cut short by learner code (pytest.exit(),
+            # even with returncode=0, a KeyboardInterrupt) properly, but not all
+            # tests ran: a test still running, or an early end, is not finished.
+            run.last_started = record.get("running") or run.last_started
+            run.ended_by = record.get("ended_by", "")
+            run.finished = (
+                record["exitstatus"] != INTERRUPTED
+                and not record.get("running")
+                and not run.ended_by
+            )
         else:
             run.records.append(record)
 
@@ -265,13 +296,44 @@ def _mark_unfinished(results: dict[str, ExerciseResult], run: Run) -> None:
             "or a wait that never ends); the run was stopped"
         )
     else:
-        last_words = run.output_tail.strip().splitlines()[-1:] or ["(no output)"]
         culprit.problem = "error"
-        culprit.problem_message = (
-            f"the test process stopped before this exercise finished (exit status "
-            f"{run.returncode}) — does the code call os._exit() or raise KeyboardInterrupt? "
-            f"Its last output: {last_words[0][:300]}"
+        culprit.problem_message = why_it_stopped(run)
+
+
+ENDED_BY = {
+    "pytest.exit": "the view ended the test session (pytest.exit) — a view answers a request; "
+    "let the tests finish",
+    "interrupt": "the view raised KeyboardInterrupt, which ends the test session — "
+    "let the tests finish",
+    "shouldstop": "the view stopped the test session (it set session.shouldfail or "
+    "shouldstop) — let the tests finish",
+}
+CRASHES = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGABRT", "SIGFPE"}
+
+
+def why_it_stopped(run: Run) -> str:
+    """In plain words, how the test process ended before the culprit's tests did."""
+    if run.ended_by:
+        return ENDED_BY.get(
+            run.ended_by, f"pytest itself failed while this exercise ran ({run.ended_by})"
         )
+    code = run.returncode
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        if name in CRASHES:
+            return (
+                f"the test process crashed ({name}: a stack overflow?) while this exercise "
+                "ran — very deep recursion, with a raised sys.setrecursionlimit(), does that"
+            )
+        if name == "SIGKILL":
+            return "the test process was killed (SIGKILL: out of memory?) while this exercise ran"
+        return f"the test process was ended by {name} while this exercise ran"
+    last_words = run.output_tail.strip().splitlines()[-1:] or ["(no output)"]
+    return (
+        f"the test process stopped before this exercise finished (exit status "
+        f"{code}) — does the code call os._exit() or raise KeyboardInterrupt? "
+        f"Its last output: {last_words[0][:300]}"
+    )
 
 
 def complete(result: ExerciseResult, run: Run) -> bool:
@@ -287,6 +349,7 @@ def grade(
     *,
     budget: float = DEFAULT_BUDGET,
     test_timeout: float | None = None,
+    confined: Confined | None = None,
 ) -> list[ExerciseResult]:
     """Grade `exercises` in the tree at `root`; never raises for learner code.
 
@@ -294,12 +357,17 @@ def grade(
     exercises it did not finish are run again, together: one more process per
     misbehaving exercise, not one per exercise. A run that ends early before
     any test started (a crash while collecting) cannot name a culprit, so its
-    exercises are then run one at a time.
+    exercises are then run one at a time. An exercise whose folder holds a
+    link or a device is not run at all (`not_regular`).
     """
     results: dict[str, ExerciseResult] = {}
-    remaining = list(exercises)
+    for exercise in exercises:
+        if why := not_regular(exercise):
+            refused = ExerciseResult(exercise, problem="error", problem_message=why)
+            results[exercise.folder] = refused
+    remaining = [exercise for exercise in exercises if exercise.folder not in results]
     while remaining:
-        run = run_pytest(root, remaining, budget, test_timeout)
+        run = run_pytest(root, remaining, budget, test_timeout, confined)
         found = collate(remaining, run)
         results.update(found)
         if run.finished:
@@ -308,7 +376,7 @@ def grade(
         if len(unfinished) == len(remaining):  # nobody to blame
             if len(unfinished) > 1:  # so try each alone; a lone one was already tried
                 for exercise in unfinished:
-                    alone = run_pytest(root, [exercise], budget, test_timeout)
+                    alone = run_pytest(root, [exercise], budget, test_timeout, confined)
                     results.update(collate([exercise], alone))
             break
         remaining = unfinished

@@ -20,19 +20,25 @@ class State:
         self.file = self.folder / "state.json"
 
     def _load(self) -> dict:
+        """The state as kept; what is unreadable or not what this class writes counts as none."""
         try:
-            return json.loads(self.file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return {}
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # ValueError: not JSON, or not UTF-8
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        if not isinstance(data.get("hints_seen"), dict):
+            data["hints_seen"] = {}
+        return data
 
     def hints_seen(self, exercise: Exercise) -> int:
-        return int(self._load().get("hints_seen", {}).get(exercise.id, 0))
+        return _count(self._load(), exercise)
 
     def reveal_hint(self, exercise: Exercise) -> int:
         """Count one more hint as seen (up to all of them); return how many are seen now."""
         data = self._load()
-        seen = data.setdefault("hints_seen", {})
-        seen[exercise.id] = min(int(seen.get(exercise.id, 0)) + 1, len(exercise.hints))
+        seen = data["hints_seen"]
+        seen[exercise.id] = min(_count(data, exercise) + 1, len(exercise.hints))
         self.folder.mkdir(exist_ok=True)
         self.file.write_text(json.dumps(data, indent=2), encoding="utf-8")
         return seen[exercise.id]
@@ -47,3 +53,11 @@ class State:
                 (backup / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, backup / name)
         return backup
+
+
+def _count(data: dict, exercise: Exercise) -> int:
+    """How many hints of `exercise` the state `data` says were seen (0 if it makes no sense)."""
+    seen = data["hints_seen"].get(exercise.id, 0)
+    if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
+        return 0
+    return min(seen, len(exercise.hints))

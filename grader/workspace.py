@@ -16,14 +16,20 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "db.sqlite3")
 
 
 def copy_course(root: Path, destination: Path) -> Path:
-    """Copy the parts of the course a test run needs from `root` into `destination`."""
+    """Copy the parts of the course a test run needs from `root` into `destination`.
+
+    Links are copied as links, never followed: a learner's `views.py` linked
+    to `/dev/zero` would otherwise fill the disk, and a dangling one stop the
+    copy. The grader then refuses the exercise (`integrity.not_regular`). A
+    part the tree lacks (`solutions/` in a learner's copy) is left out.
+    """
     destination.mkdir(parents=True, exist_ok=True)
     for part in COURSE_PARTS:
         source = root / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part, ignore=IGNORED)
-        else:
-            shutil.copy2(source, destination / part)
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, destination / part, ignore=IGNORED, symlinks=True)
+        elif source.is_symlink() or source.exists():
+            shutil.copy2(source, destination / part, follow_symlinks=False)
     return destination
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import httpx
 
-HOST = "127.0.0.1"
+from grader.sealed.site import HOST, Reply, free_port, send, together
+
 START_TIMEOUT = 20.0  # seconds for a server to accept connections
 STOP_TIMEOUT = 5.0  # seconds for a server to stop after SIGTERM, before SIGKILL
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
@@ -32,13 +33,6 @@ CALL_LINE = re.compile(  # GET /forecast answered 200 after 1.00 s
     r"^(?P<call>\S+ \S+) (?P<outcome>answered \d+|abandoned by the caller) "
     r"after (?P<seconds>[\d.]+) s$"
 )
-
-
-def free_port() -> int:
-    """A port nobody listens on now: the kernel's pick for a socket bound to port 0."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 PR_SET_PDEATHSIG = 1
@@ -217,21 +211,6 @@ def fake_api(tree: Path, latency: float) -> Iterator[FakeAPI]:
         yield FakeAPI(server, latency)
 
 
-@dataclass
-class Reply:
-    """What one request got: a response or an error, and how long it took."""
-
-    status: int | None
-    body: bytes
-    error: str | None
-    started: float
-    ended: float
-
-    @property
-    def seconds(self) -> float:
-        return self.ended - self.started
-
-
 class Site:
     """uvicorn serving `tree`, a copy of the course, talking to its own fake API.
 
@@ -267,13 +246,7 @@ class Site:
         if path in self.api_paths:
             with self._counting:
                 self.api_calls += self.api_paths[path]
-        started = time.perf_counter()
-        try:
-            response = client.request(method, path, json=json, headers=headers)
-        except httpx.HTTPError as error:
-            ended = time.perf_counter()
-            return Reply(None, b"", f"{type(error).__name__}: {error}", started, ended)
-        return Reply(response.status_code, response.content, None, started, time.perf_counter())
+        return send(client, method, path, json, headers)
 
     def request(
         self,
@@ -297,36 +270,9 @@ class Site:
     def together(
         self, requests: list[tuple[str, str]], *, json: object = None
     ) -> tuple[float, list[Reply]]:
-        """Send every (method, path) of `requests` at the same moment, one thread each.
-
-        Returns (seconds for all, replies in the order of `requests`). Each
-        thread opens its client first; the barrier then lets them all go.
-        """
-        go = threading.Barrier(len(requests) + 1, timeout=START_TIMEOUT)
-        replies: dict[int, Reply] = {}
-
-        def one(index: int, method: str, path: str) -> None:
-            with self.client() as client:
-                go.wait()
-                replies[index] = self.send(client, method, path, json)
-
-        threads = [
-            threading.Thread(target=one, args=(index, *request), daemon=True)
-            for index, request in enumerate(requests)
-        ]
-        for thread in threads:
-            thread.start()
-        go.wait()
-        started = time.perf_counter()
-        for thread in threads:
-            thread.join(timeout=60)
-        if len(replies) < len(requests):
-            paths = ", ".join(sorted({path for _, path in requests}))
-            raise RuntimeError(
-                f"only {len(replies)} of {len(requests)} requests to {paths} came back"
-            )
-        ordered = [replies[index] for index in range(len(requests))]
-        return max(reply.ended for reply in ordered) - started, ordered
+        """Send every (method, path) of `requests` at the same moment, one thread each:
+        (seconds for all, replies in the order of `requests`)."""
+        return together(self.client, requests, json, sender=self.send)
 
     def settle(self, timeout: float = 10.0) -> list[Call]:
         """The fake API's calls, once it has reported every call this site's views made."""

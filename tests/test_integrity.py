@@ -94,7 +94,7 @@ def test_pristine_with_an_unknown_ref_is_a_usage_error(course):
     git(course, "init", "-q")
     done = course.grader("--pristine", "no-such-ref")
     assert done.returncode == 2
-    assert "cannot read grader/manifest.json at no-such-ref" in done.stderr
+    assert "--pristine 'no-such-ref': no such commit" in done.stderr
 
 
 def test_verify_notices_a_manifest_out_of_date(course):

@@ -7,6 +7,7 @@ and the grader itself never hangs or crashes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import time
 import pytest
 
 from course.catalog import load_exercises
+from grader.workspace import copy_course
 from tests.conftest import by_id
 
 # Each test runs the grader, which runs pytest, sometimes more than once.
@@ -185,3 +187,91 @@ def test_a_models_py_that_does_not_import_fails_only_its_own_exercise(course):
     assert exercises["async_orm"]["status"] == "tampered"
     assert code == 1
     assert "exercises/ex13_async_orm/models.py:1 has a syntax error" in alone.stdout
+
+
+def order_status(imports: str, body: str) -> str:
+    return f"{imports}\n\n\nasync def order_status(request):\n{body}"
+
+
+CRASHES = sys.version_info < (3, 12)  # later versions guard C recursion with a RecursionError
+ENDS_THE_SESSION = {
+    "pytest.exit": (
+        order_status("import pytest", "    pytest.exit('bye')\n"),
+        "error",
+        "ended the test session (pytest.exit)",
+    ),
+    "pytest.exit(returncode=0)": (
+        order_status("import pytest", "    pytest.exit('done', returncode=0)\n"),
+        "error",
+        "ended the test session (pytest.exit)",
+    ),
+    "session.shouldfail": (
+        order_status(
+            "import gc\n\nimport pytest\n\n"
+            "session = next(o for o in gc.get_objects() if type(o) is pytest.Session)\n"
+            "session.shouldfail = 'enough'",
+            "    from django.http import HttpResponse\n\n    return HttpResponse('ready')\n",
+        ),
+        "error",
+        "stopped the test session",
+    ),
+    "deep recursion, limit raised": (
+        # Each repr() recurses through C: a stack overflow long before 10**7 frames.
+        order_status(
+            "import sys",
+            "    sys.setrecursionlimit(10**7)\n\n"
+            "    class Deep:\n        def __repr__(self):\n            return repr(self)\n\n"
+            "    return repr(Deep())\n",
+        ),
+        "error" if CRASHES else "failed",
+        "the test process crashed (SIGSEGV: a stack overflow?)" if CRASHES else "RecursionError",
+    ),
+    "a crash": (
+        order_status("import os\nimport signal", "    os.kill(os.getpid(), signal.SIGSEGV)\n"),
+        "error",
+        "the test process crashed (SIGSEGV: a stack overflow?)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ENDS_THE_SESSION)
+def test_a_view_that_ends_the_session_is_blamed_and_the_others_are_graded(course, case):
+    # The session ends (or dies) in the middle of exercise 03: a `finished` line
+    # then must not pass for a complete run, and exercise 04 runs after it.
+    source, status, message = ENDS_THE_SESSION[case]
+    course.keep("ex01_first_async_view", "ex03_blocking_sleep", "ex04_async_http_client").solve()
+    course.write("exercises/ex03_blocking_sleep/views.py", source)
+
+    code, document = course.grade_json()
+
+    exercises = by_id(document)
+    hostile = exercises.pop("blocking_sleep")
+    assert (hostile["status"], message in hostile["message"]) == (status, True), hostile
+    assert {name: e["status"] for name, e in exercises.items()} == {
+        "first_async_view": "passed",
+        "async_http_client": "passed",
+    }
+    assert document["score"] == sum(e["points"] for e in exercises.values())
+    assert code == 1
+
+
+@pytest.mark.parametrize("target", ["/nonexistent/views.py", "/dev/zero", "test_blocking_sleep.py"])
+def test_an_editable_file_that_is_a_link_is_refused_in_one_line(course, tmp_path, target):
+    # Dangling, a device that never ends, a protected file: none is ever read.
+    course.keep("ex01_first_async_view", "ex03_blocking_sleep").solve()
+    views = course.path / "exercises/ex03_blocking_sleep/views.py"
+    views.unlink()
+    views.symlink_to(target)
+
+    code, document = course.grade_json()
+    copy = copy_course(course.path, tmp_path / "copy")  # as verify and the tests copy a course
+
+    exercises = by_id(document)
+    assert exercises["blocking_sleep"]["status"] == "error"
+    assert exercises["blocking_sleep"]["message"].startswith(
+        "views.py is a symbolic link; the grader reads only regular files"
+    )
+    assert "\n" not in exercises["blocking_sleep"]["message"]
+    assert exercises["first_async_view"]["status"] == "passed"
+    assert code == 1
+    assert os.readlink(copy / "exercises/ex03_blocking_sleep/views.py") == target

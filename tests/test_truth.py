@@ -19,7 +19,6 @@ well below what "one after another" would take.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import threading
@@ -31,6 +30,9 @@ import pytest
 from course.catalog import ROOT
 from course.fake_api import ANSWERS, answer_for
 from exercises.ex06_dont_async_everything.passwords import hash_password
+from exercises.ex13_async_orm import scenario as orm
+from exercises.ex14_related_objects import scenario as related
+from exercises.ex17_async_auth import scenario as auth
 from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.servers import Call, Reply, Site, course_site, django_command
@@ -69,25 +71,11 @@ STILL_HASHING = 5  # solved: at least this many of them are answered after the p
 PASSWORD = "correct horse battery staple"
 
 # The shelf of exercise 13, as its own tests stock it: id: (name, price, stock).
-SHELF = {1: ("Teapot", "32.00", 4), 2: ("Kettle", "24.50", 2), 3: ("Toaster", "41.00", 0)}
-STOCK_THE_SHELF = (
-    "from exercises.ex13_async_orm.models import Product\n"
-    f"for pk, (name, price, stock) in {SHELF!r}.items():\n"
-    "    Product.objects.create(pk=pk, name=name, price=price, stock=stock)\n"
-)
 CATALOGUE = "/async_orm/"
 TEAPOT = f"{CATALOGUE}1/"
-NO_SUCH_PRODUCT = f"{CATALOGUE}{max(SHELF) + 1}/"
+NO_SUCH_PRODUCT = f"{CATALOGUE}{max(orm.SHELF) + 1}/"
 
 # Exercise 14's makers and their products, as its own tests stock them.
-MAKERS = {"Brevia": ["Kettle", "Teapot"], "Coppa": ["Mug"], "Dalla": ["Toaster"]}
-STOCK_THE_MAKERS = (
-    "from exercises.ex14_related_objects.models import Maker\n"
-    f"for name, products in {MAKERS!r}.items():\n"
-    "    maker = Maker.objects.create(name=name)\n"
-    "    for product in products:\n"
-    "        maker.products.create(name=product)\n"
-)
 RELATED_CATALOGUE = "/related_objects/"
 RELATED_MAKERS = "/related_objects/makers/"
 
@@ -122,22 +110,8 @@ WHAT_IS_WRITTEN = (  # exercise 16's tables, as JSON
 
 # Exercise 17's customer, logged in as a login form would leave her: a session in the
 # database that names her, and its key in the `sessionid` cookie of her browser.
-CUSTOMER = "ana"
-SESSION = "ana-logged-in-by-the-truth-check"
-LOG_THE_CUSTOMER_IN = (
-    "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
-    "from django.contrib.auth import get_user_model\n"
-    "from django.contrib.sessions.backends.db import SessionStore\n"
-    f"customer = get_user_model().objects.create_user({CUSTOMER!r})\n"
-    f"session = SessionStore({SESSION!r})\n"
-    "session.save(must_create=True)  # its row first: a key with none is dropped when read\n"
-    "session[SESSION_KEY] = str(customer.pk)\n"
-    "session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
-    "session[HASH_SESSION_KEY] = customer.get_session_auth_hash()\n"
-    "session.save()\n"
-)
+
 GREETING = "/async_auth/"
-LOGGED_IN = {"Cookie": f"sessionid={SESSION}"}
 
 CACHED_FORECAST = "/async_cache/"
 
@@ -178,7 +152,7 @@ def stock(course: Course) -> None:
     queries, not from a missing table or an empty one (an empty catalogue
     runs no lazy query). One shell for all: each one costs a Django start.
     """
-    rows = STOCK_THE_SHELF + STOCK_THE_MAKERS + STOCK_THE_ORDER_SHELF + LOG_THE_CUSTOMER_IN
+    rows = orm.ROWS + related.ROWS + STOCK_THE_ORDER_SHELF + auth.ROWS
     django_command(course.path, "migrate", "--verbosity", "0")
     django_command(course.path, "shell", "--verbosity", "0", "--command", rows)
 
@@ -247,25 +221,9 @@ def tracked(*parcels: str) -> dict:
     return {"parcels": [answer_for(f"/track/{parcel}") for parcel in parcels]}
 
 
-def page_text(html_text: bytes) -> str:
-    return " ".join(html.unescape(html_text.decode()).split())
-
-
 def refused_as_sync_only(reply: Reply) -> bool:
     """Django's debug page for a sync query it refused in an async view."""
     return reply.status == 500 and b"SynchronousOnlyOperation" in reply.body
-
-
-def shown(reply: Reply) -> str:
-    """A reply for a failure message. Django's debug page starts with kilobytes of style:
-    it is shown by its title and exception value (`OperationalError at /path: no such table`)."""
-    if reply.error is not None:
-        return reply.error
-    title = re.search(rb"<title>(.*?)</title>", reply.body, re.DOTALL)
-    value = re.search(rb'<pre class="exception_value">(.*?)</pre>', reply.body, re.DOTALL)
-    if title and value:
-        return f"{reply.status} {page_text(title[1])}: {page_text(value[1])}"
-    return f"{reply.status} {reply.body[:300]!r}"
 
 
 def preparation_time(site: Site) -> float:
@@ -497,7 +455,7 @@ def test_sync_queries_in_async_views_are_refused_with_a_500(shipped: Site) -> No
 
         assert refused_as_sync_only(reply), (
             f"{claim(EX13, sentence)}, but as shipped, with the products in the database, "
-            f"{path} answered {shown(reply)}"
+            f"{path} answered {reply.shown()}"
         )
 
 
@@ -511,8 +469,8 @@ def test_the_async_orm_lists_the_products_in_stock(solved: Site) -> None:
     }
     assert reply.status == 200 and decoded(reply.body) == expected, (
         f"{claim(EX13, sentence)}: “the count and the products in stock, by name, with their "
-        f"prices”, but solved {CATALOGUE} answered {shown(reply)} instead of {expected} "
-        f"(shelf: {SHELF})"
+        f"prices”, but solved {CATALOGUE} answered {reply.shown()} instead of {expected} "
+        f"(shelf: {orm.SHELF})"
     )
 
 
@@ -523,13 +481,13 @@ def test_the_async_orm_finds_a_product_by_its_id_or_answers_404(solved: Site) ->
     sentence = "`await Product.objects.aget(pk=pk)` … raises the same `Product.DoesNotExist`"
     teapot = {"name": "Teapot", "price": "32.00", "stock": 4}
     assert found.status == 200 and decoded(found.body) == teapot, (
-        f"{claim(EX13, sentence)}, but solved {TEAPOT} answered {shown(found)} instead of "
-        f"{teapot} (shelf: {SHELF})"
+        f"{claim(EX13, sentence)}, but solved {TEAPOT} answered {found.shown()} instead of "
+        f"{teapot} (shelf: {orm.SHELF})"
     )
     error = {"error": "no such product"}
     assert missing.status == 404 and decoded(missing.body) == error, (
         f"{claim(EX13, sentence)}: “a 404 for an id with no product”, but solved "
-        f"{NO_SUCH_PRODUCT} answered {shown(missing)} instead of 404 {error} (shelf: {SHELF})"
+        f"{NO_SUCH_PRODUCT} answered {missing.shown()} instead of 404 {error} (shelf: {orm.SHELF})"
     )
 
 
@@ -546,7 +504,7 @@ def test_lazy_related_objects_in_async_views_are_refused_with_a_500(shipped: Sit
 
         assert refused_as_sync_only(reply), (
             f"{claim(EX14, sentence)} (so does {BY_HAND}), but as shipped, with makers and "
-            f"their products in the database, {path} answered {shown(reply)}"
+            f"their products in the database, {path} answered {reply.shown()}"
         )
 
 
@@ -558,18 +516,24 @@ def test_related_objects_fetched_with_the_main_query_make_the_same_json(solved: 
         "Fetch the related rows with the main query … The loops and the JSON stay as they are"
     )
     products = sorted(
-        ({"name": product, "maker": maker} for maker, names in MAKERS.items() for product in names),
+        (
+            {"name": product, "maker": maker}
+            for maker, names in related.MAKERS.items()
+            for product in names
+        ),
         key=lambda item: item["name"],
     )
     expected = {"products": products}
     assert catalogue.status == 200 and decoded(catalogue.body) == expected, (
-        f"{claim(EX14, sentence)}, but solved {RELATED_CATALOGUE} answered {shown(catalogue)} "
-        f"instead of {expected} (makers: {MAKERS})"
+        f"{claim(EX14, sentence)}, but solved {RELATED_CATALOGUE} answered {catalogue.shown()} "
+        f"instead of {expected} (makers: {related.MAKERS})"
     )
-    expected = {"makers": [{"maker": maker, "products": names} for maker, names in MAKERS.items()]}
+    expected = {
+        "makers": [{"maker": maker, "products": names} for maker, names in related.MAKERS.items()]
+    }
     assert makers.status == 200 and decoded(makers.body) == expected, (
-        f"{claim(EX14, sentence)}, but solved {RELATED_MAKERS} answered {shown(makers)} "
-        f"instead of {expected} (makers: {MAKERS})"
+        f"{claim(EX14, sentence)}, but solved {RELATED_MAKERS} answered {makers.shown()} "
+        f"instead of {expected} (makers: {related.MAKERS})"
     )
 
 
@@ -701,7 +665,7 @@ def test_an_order_is_placed_with_all_its_lines(site: Site) -> None:
     answer = "The view still answers `201` with the order's id"
     assert reply.status == 201 and isinstance(placed, dict) and list(placed) == ["order"], (
         f"{claim(EX16, answer)}, but "
-        f"{PLACE_ORDER} answered {shown(reply)} to {order('Ana', WHOLE_ORDER)}"
+        f"{PLACE_ORDER} answered {reply.shown()} to {order('Ana', WHOLE_ORDER)}"
     )
     sentence = (
         "Placing an order writes several rows: the order, then for each line the product's "
@@ -728,7 +692,7 @@ def a_failure_midway(site: Site) -> dict:
     reply = site.request("POST", PLACE_ORDER, json=order("Bea", HALF_ORDER))
 
     assert reply.status == 500 and b"IntegrityError" in reply.body, (
-        f"{PLACE_ORDER} answered {shown(reply)} to Bea's order {lines(HALF_ORDER)}, whose "
+        f"{PLACE_ORDER} answered {reply.shown()} to Bea's order {lines(HALF_ORDER)}, whose "
         f"third line asks for more than the stock ({ORDER_SHELF[6]}): the database should "
         "have refused that line's stock update (IntegrityError: CHECK constraint failed)"
     )
@@ -779,31 +743,32 @@ def test_an_anonymous_visitor_is_asked_to_log_in(site: Site) -> None:
     expected = {"error": "log in first"}
     assert reply.status == 401 and decoded(reply.body) == expected, (
         f"{claim(EX17, 'The shop … turns anonymous visitors away with a 401')}, but without a "
-        f"session {GREETING} answered {shown(reply)} instead of 401 {expected}"
+        f"session {GREETING} answered {reply.shown()} instead of 401 {expected}"
     )
 
 
 def test_a_lazy_user_in_an_async_view_is_refused_with_a_500(shipped: Site) -> None:
-    reply = shipped.request("GET", GREETING, headers=LOGGED_IN)
+    reply = shipped.request("GET", GREETING, headers=auth.LOGGED_IN)
 
     sentence = (
         "In an `async def` view those are sync queries, so Django refuses them with "
         "`SynchronousOnlyOperation`, and a logged-in customer gets a 500"
     )
     assert refused_as_sync_only(reply), (
-        f"{claim(EX17, sentence)}, but as shipped, with {CUSTOMER}'s session cookie, "
-        f"{GREETING} answered {shown(reply)}"
+        f"{claim(EX17, sentence)}, but as shipped, with {auth.CUSTOMER}'s session cookie, "
+        f"{GREETING} answered {reply.shown()}"
     )
 
 
 def test_the_user_loaded_with_auser_is_greeted_by_name(solved: Site) -> None:
-    reply = solved.request("GET", GREETING, headers=LOGGED_IN)
+    reply = solved.request("GET", GREETING, headers=auth.LOGGED_IN)
 
     sentence = "Load the user with its async twin, `user = await request.auser()`"
-    expected = {"greeting": f"Hello, {CUSTOMER}!"}
+    expected = {"greeting": f"Hello, {auth.CUSTOMER}!"}
     assert reply.status == 200 and decoded(reply.body) == expected, (
         f"{claim(EX17, sentence)}: a logged-in customer is greeted by name, but solved, with "
-        f"{CUSTOMER}'s session cookie, {GREETING} answered {shown(reply)} instead of {expected}"
+        f"{auth.CUSTOMER}'s session cookie, {GREETING} answered {reply.shown()} "
+        f"instead of {expected}"
     )
 
 

@@ -1,0 +1,35 @@
+"""Outside check of exercise 01: five requests sent at once get the forecast, their calls to
+the weather API in flight side by side.
+
+What the lesson changes, a thread blocked in `async_to_sync` for each waiting
+request, does not show from outside under uvicorn: Django gives a sync view a
+thread of its own, so the shipped view answers the same, as fast.
+"""
+
+from course.fake_api import ANSWERS, Behaviour
+from grader.sealed.scenario import Scenario, side_by_side, wrong_answers
+from grader.sealed.site import Site
+
+PATH = "/first_async_view/"
+AT_ONCE = 5
+
+
+def check(site: Site) -> list[str]:
+    _seconds, replies = site.at_once(AT_ONCE, "GET", PATH)
+    wrong = wrong_answers(PATH, replies, ANSWERS["/forecast"])
+    if wrong:
+        return wrong
+    return side_by_side(site, PATH, AT_ONCE, "/forecast", "the weather API")
+
+
+SCENARIO = Scenario(
+    check=check,
+    behaviour=Behaviour(latency=1.0),
+    unconfirmed=(
+        "whether the view is async: under uvicorn Django runs a plain `def` view in a thread of "
+        "its own, so a view that blocks a worker thread while it waits for the API "
+        "(async_to_sync, asyncio.run, run_coroutine_threadsafe in a thread) answers the same "
+        "forecast, as fast, its calls side by side"
+    ),
+    shows_the_mistake=False,
+)

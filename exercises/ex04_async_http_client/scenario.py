@@ -1,0 +1,24 @@
+"""Outside check of exercise 04: five requests sent at once all have their call to the weather
+API in flight together, and the server's event loop never blocked while they waited."""
+
+from course.fake_api import ANSWERS, Behaviour
+from grader.sealed.scenario import Scenario, at_once_watched, side_by_side, wrong_answers
+from grader.sealed.site import Site
+
+PATH = "/async_http_client/"
+AT_ONCE = 5
+# Seconds per answer: solved, the five calls overlap even on a loaded machine (with 0.5 s, two
+# CPU hogs and another exercise graded beside it, once in about 30 runs a call started too late).
+# Shipped, they take 5 s one after another.
+LATENCY = 1.0
+
+
+def check(site: Site) -> list[str]:
+    replies, blocked = at_once_watched(site, AT_ONCE, "GET", PATH)
+    wrong = wrong_answers(PATH, replies, ANSWERS["/forecast"])
+    if wrong:
+        return wrong
+    return blocked + side_by_side(site, PATH, AT_ONCE, "/forecast", "the weather API")
+
+
+SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=LATENCY))

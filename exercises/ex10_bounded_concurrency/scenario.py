@@ -1,0 +1,35 @@
+"""Outside check of exercise 10: the 50 price calls run 5 at a time, never more, never fewer.
+
+The first five products' prices are slow to come: a view bounded by LIMIT
+holds its five slots with them (peak 5), while an unbounded one starts the
+next calls meanwhile (peak over 5). Starting each call takes the view some
+time of its own (an httpx client is made per call), so only slow calls make
+a clear peak, whatever the machine's load.
+"""
+
+from course.fake_api import Behaviour, answer_for
+from grader.sealed.scenario import Scenario, unexpected
+from grader.sealed.site import Site
+
+PATH = "/bounded_concurrency/"
+LIMIT = 5  # calls the price API allows in flight at once, as course/shop.py says
+PRODUCTS = range(1, 51)
+PRICES = {"prices": [answer_for(f"/prices/{product}") for product in PRODUCTS]}
+SLOW = {f"/prices/{product}": 1.0 for product in PRODUCTS[:LIMIT]}  # seconds
+
+
+def check(site: Site) -> list[str]:
+    reply = site.request("GET", PATH)
+    if problems := unexpected(PATH, reply, 200, PRICES):
+        return problems
+    peak = site.api.records.peak_overall
+    if peak > LIMIT:
+        return [f"{peak} calls to the price API were in flight at once, but it allows {LIMIT}"]
+    if peak == 1:
+        return [f"the calls to the price API ran one after another: {LIMIT} at once are allowed"]
+    if peak < LIMIT:
+        return [f"at most {peak} calls to the price API were in flight at once: use all {LIMIT}"]
+    return []
+
+
+SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.05, slow=SLOW))

@@ -1,0 +1,225 @@
+"""Sealed grading: a trusted course grades a submission, and every point is confirmed from outside.
+
+For each exercise, in a folder of its own:
+
+1. the trusted course is copied (without `solutions/`), and the submission's
+   editable files of that exercise alone are laid over it: nothing of one
+   exercise's code can reach another's grade;
+2. its tests run in the sandbox (`grader.sealed.sandbox`), each exercise in a
+   process of its own, and are collated as in plain grading: their messages
+   are the learner's feedback;
+3. its scenario (`grader.sealed.scenario`) serves the same tree with uvicorn
+   in the sandbox and judges it from outside: the answers, the judge's fake
+   API, the database and cache files, the kernel's view of the server.
+
+An exercise earns its points only when both agree it is solved. When its
+tests pass but the server shows otherwise, it fails, and the teacher reads
+both. Every learner process is gone before a result is returned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.catalog import Exercise
+from grader.results import ExerciseResult
+from grader.run import Confined, grade
+from grader.sealed.sandbox import Sandbox, confine
+from grader.sealed.scenario import Scenario, load_scenario
+from grader.sealed.site import JudgeAPI, ServerDidNotStart, serve_course
+from grader.sealed.submission import Submission, read_submission
+from grader.static_check import flags
+from grader.workspace import IGNORED
+
+TRUSTED_PARTS = ("course", "exercises", "grader", "conftest.py", "pyproject.toml")  # no solutions
+MAX_DATABASE = 64 << 20  # bytes of a learner server's database the grader reads at most
+WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
+
+
+@dataclass
+class SealedRun:
+    """What a sealed grade found, beside the results: for the report."""
+
+    results: list[ExerciseResult]
+    ignored: list[str] = field(default_factory=list)
+    confinement: str = ""
+
+
+def grade_sealed(
+    trusted: Path,
+    submission_root: Path,
+    exercises: list[Exercise],
+    *,
+    budget: float,
+    test_timeout: float | None,
+) -> SealedRun:
+    """Grade the editable files under `submission_root` against the course at `trusted`."""
+    sandbox = confine()
+    submission = read_submission(submission_root, exercises, trusted)
+    scratch = Path(tempfile.mkdtemp(prefix="awaitlings-sealed-"))
+    try:
+        scratch.chmod(0o755)  # the learner's user must reach its own folders inside
+        scenarios = {e.folder: load_scenario(e) for e in exercises}
+        database = stocked_database(trusted, scratch, [s for s in scenarios.values() if s])
+        workers = 1 if sandbox.subreaper else WORKERS  # a subreaper kills every orphan
+
+        def one(exercise: Exercise) -> ExerciseResult:
+            job = Job(trusted, scratch / exercise.folder, sandbox, exercise)
+            return job.grade(submission, scenarios[exercise.folder], database, budget, test_timeout)
+
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(one, exercises))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return SealedRun(results, submission.ignored, sandbox.describe())
+
+
+def stocked_database(trusted: Path, scratch: Path, scenarios: list[Scenario]) -> Path:
+    """One SQLite database migrated and stocked by the trusted course, copied for each exercise.
+
+    Only the editable views come from the submission, so the models and the
+    migrations are the trusted ones: the rows are written by trusted code.
+    """
+    path = scratch / "stocked.sqlite3"
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "course.settings",
+        "DATABASE_URL": f"sqlite:///{path}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    rows = "\n".join(scenario.rows for scenario in scenarios if scenario.rows)
+    commands = [["migrate", "--verbosity", "0"]]
+    if rows:
+        commands.append(["shell", "--verbosity", "0", "--command", rows])
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "django", *command],
+            cwd=trusted,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"the trusted course's database could not be made ({' '.join(command[:1])}):\n"
+                f"{done.stdout}{done.stderr}"
+            )
+    return path
+
+
+@dataclass
+class Job:
+    """One exercise's sealed grade, in `folder`: its tree, the learner's home, its verdict."""
+
+    trusted: Path
+    folder: Path
+    sandbox: Sandbox
+    exercise: Exercise
+
+    @property
+    def tree(self) -> Path:
+        return self.folder / "course"
+
+    @property
+    def home(self) -> Path:
+        return self.folder / "home"
+
+    def grade(
+        self,
+        submission: Submission,
+        scenario: Scenario | None,
+        database: Path,
+        budget: float,
+        test_timeout: float | None,
+    ) -> ExerciseResult:
+        refused = submission.problems_of(self.exercise)
+        if refused:
+            return ExerciseResult(
+                self.exercise, problem="error", problem_message="; ".join(refused)
+            )
+        self.lay_out(submission)
+        confined = Confined(self.sandbox, self.home)
+        [result] = grade(
+            self.tree, [self.exercise], budget=budget, test_timeout=test_timeout, confined=confined
+        )
+        result.flags = [
+            str(flag)
+            for path in self.exercise.editable
+            for flag in flags(path, submission.files[path].decode("utf-8", errors="replace"))
+        ]
+        if scenario is None:
+            result.outside = "no outside check: this exercise declares no scenario"
+            return result
+        shutil.copyfile(database, self.home / "db.sqlite3")
+        self.sandbox.give(self.home)
+        if self.sandbox.user:
+            shutil.chown(self.home / "db.sqlite3", *self.sandbox.user)
+        problems = self.check_outside(scenario)
+        result.outside = "; ".join(problems) if problems else "agrees: the server shows it solved"
+        if scenario.unconfirmed:
+            result.outside += f" (not shown by a server: {scenario.unconfirmed})"
+        if problems and result.status == "passed":
+            result.problem = "failed"
+            result.problem_message = (
+                "the tests passed in the learner's process, but the server did not show it "
+                f"solved: {'; '.join(problems)}"
+            )
+        return result
+
+    def lay_out(self, submission: Submission) -> None:
+        """The trusted course without its answers, with this exercise's editable files laid over."""
+        self.tree.mkdir(parents=True)
+        for part in TRUSTED_PARTS:
+            source = self.trusted / part
+            if source.is_dir():
+                shutil.copytree(source, self.tree / part, ignore=IGNORED, symlinks=True)
+            else:
+                shutil.copy2(source, self.tree / part)
+        for relative in self.exercise.editable:
+            (self.tree / relative).write_bytes(submission.files[relative])
+        self.folder.chmod(0o755)
+        self.sandbox.give(self.home, self.tree / ".awaitlings")
+
+    def check_outside(self, scenario: Scenario) -> list[str]:
+        try:
+            with (
+                JudgeAPI(scenario.behaviour) as api,
+                serve_course(self.sandbox, self.tree, self.home, api, sys.executable) as site,
+            ):
+                warm = site.request("GET", "/")  # imports every exercise before anything counts
+                if warm.status != 200:
+                    return [f"the course's index answered {warm.shown()}"]
+                return scenario.check(site)
+        except ServerDidNotStart as error:
+            return [str(error)]
+        except Exception as error:  # a check must never stop the other exercises' grades
+            return [f"the outside check could not finish: {type(error).__name__}: {error}"]
+
+
+def rows_of(database: Path, query: str) -> list[tuple]:
+    """Rows the grader reads itself from the learner server's SQLite database.
+
+    The file sits in the learner's folder, so the grader copies it first,
+    opened as a regular file and never through a link, and reads the copy.
+    """
+    with tempfile.TemporaryDirectory(prefix="awaitlings-rows-") as scratch:
+        copy = Path(scratch) / "copy.sqlite3"
+        source = os.open(database, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(source, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise OSError(f"{database.name} is not a regular file")
+            copy.write_bytes(file.read(MAX_DATABASE))
+        with contextlib.closing(sqlite3.connect(copy)) as connection:
+            return connection.execute(query).fetchall()

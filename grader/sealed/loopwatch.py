@@ -1,0 +1,474 @@
+"""Judge from outside the server process whether its event loop blocked.
+
+Why from outside: sealed grading serves the learner's course with uvicorn in a
+sandbox, and anything that runs in that process can be rewritten by the
+learner's code (blockbuster's patches, a probe's verdict). blockbuster also
+misses blocking it does not patch: `select.select`, `os.system`, a busy loop,
+`usleep` through ctypes, `signal.sigtimedwait`. The kernel sees them all: the
+trusted grader reads, from its own process, what the server's event-loop
+thread (uvicorn runs the loop on the main thread: task id = pid) is doing.
+
+How: `LoopWatch(pid)` looks every 2 ms at `/proc/<pid>/task/<pid>/syscall`,
+which names the syscall the thread sleeps in, or says `running` when it is on
+a CPU or ready to run; each look stands for the time since the previous one
+(at most `MOST_PER_SAMPLE`). The thread's CPU time, and its time spent ready
+but waiting for a CPU, are read with each look from
+`/proc/<pid>/task/<pid>/schedstat` (else CPU time from `stat`). Syscall
+numbers are named from a table for x86_64 and aarch64; a number not in it is
+reported as `syscall <number>`.
+
+Measured (Linux 6.18, x86_64, 2 cores shared with other workers, Python 3.11,
+Django 5.2, uvicorn 0.54 on asyncio; 5 requests at once to exercise 03's or
+04's view, 10 runs each, after one warm-up request; "loaded": two CPU hogs,
+load average 4.6-6.5; "4 hogs": load average 9.6):
+
+- A healthy loop thread sleeps in `epoll_wait` (asyncio's EpollSelector;
+  libuv, under uvloop, uses `epoll_pwait`) and briefly in `futex`: waiting
+  for the GIL (an address in the interpreter's own data, file-backed; seen
+  up to 0.05 s), and waiting in `Thread.start()` for a thread it started to
+  run (Django's ASGIHandler gives each request a thread-sensitive context,
+  and asgiref starts a thread for it: heap memory; up to 0.005 s idle, 0.07 s
+  loaded, for 5 requests). It sat in no other syscall: 0 s in every healthy
+  run.
+- Each blocking kind (0.2 s per request: 1.0 s for 5) shows as its syscall:
+  `time.sleep` and `ctypes.CDLL(None).usleep` as `clock_nanosleep`;
+  `select.select([], [], [], t)` as `pselect6`; `os.system("sleep 0.2")` as
+  `wait4`; `signal.sigtimedwait` as `rt_sigtimedwait`; a sync `httpx.Client`
+  call as `poll`; `threading.Event().wait(t)` as `futex` (heap: not counted, below). Seen: idle
+  0.99-1.04 s, loaded 0.86-1.18 s, 4 hogs 0.77-1.11 s (the watcher looks
+  less often on a loaded machine; a late look is capped, so it undercounts).
+- A busy loop shows as `running` and as CPU time. Healthy CPU per request is
+  load-independent: 0.002 s for exercise 03 (0.007-0.013 s for 5), 0.03 s for
+  exercise 04 (0.135-0.183 s for 5: each `httpx.AsyncClient` builds an SSL
+  context). A busy loop bounded by the clock gets only the CPU the machine
+  gives it: 0.37-1.02 s idle, 0.15-0.56 s loaded, 0.11-0.24 s with 4 hogs,
+  while it waited for a CPU the rest of its 1.0 s. So CPU beyond the healthy
+  allowance is converted to the wall time it held the loop, at the CPU share
+  the thread got (`busy_seconds`): busy loops 0.74-0.99 s loaded, 0.64-0.86 s
+  with 4 hogs; every healthy run 0 (its CPU stays under the allowance).
+- The first request to a view imports the course's modules on the loop
+  thread: 0.12 s of CPU for exercise 03 (judged a busy loop). Send one
+  request before watching.
+- Readable by root for a server run as nobody (`setpriv --reuid=65534`) in a
+  PID namespace (`unshare --pid --fork --mount-proc`): watch the pid the
+  grader's /proc gives it (`/proc/<unshare>/task/<unshare>/children`).
+
+Thresholds (margins from the measurements above): blocked when the thread sat
+`BLOCKED_LIMIT` = 0.1 s or more in syscalls a healthy loop does not sit in,
+(blocking kinds: 0.77 s or more, 7.7 times the limit; healthy: 0 s outside
+futex; a futex in Python's memory is idle: Thread.start() waits there, and
+under load that wait reached 0.4 s for a healthy view); or when `busy_seconds` reaches
+`CPU_LIMIT` = 0.1 s, with an allowance of `CPU_PER_REQUEST` = 0.01 s per
+request (5 times exercise 03's) and `CPU_PER_API_CALL` = 0.06 s per API call
+(twice what building a client costs): busy loops 0.64 s or more, 6.4 times the
+limit; healthy runs used at most 0.52 times their allowance.
+
+What this cannot see, and the fallback:
+- Reading another process's `syscall` file needs ptrace access to it: root
+  with CAP_SYS_PTRACE (Docker drops it by default), or the same user and a
+  dumpable process; Yama's `ptrace_scope` 3 forbids it to everyone. Measured:
+  another user gets "Permission denied" opening it, root without
+  CAP_SYS_PTRACE "Operation not permitted" reading it. Then
+  `LoopReport.unreadable` says why, `blocked` stays empty, and `blocking()`
+  judges CPU time only (schedstat is readable by anyone): the caller must
+  judge waits by time, as the truth check does (five requests at once taking
+  five times one).
+- A loop waiting for the GIL, held by a worker thread in a long C call, looks
+  like a healthy GIL wait. A wait shorter than a look's interval may be
+  missed, so `blocked` is an estimate, fine for 0.1 s, not for 1 ms.
+- An unknown machine (no syscall table): syscalls are not read at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import threading
+import time
+from dataclasses import dataclass
+from types import TracebackType
+
+INTERVAL = 0.002  # seconds between two looks at the loop thread
+MOST_PER_SAMPLE = 0.01  # seconds one look stands for at most (when the watcher itself was late)
+BLOCKED_LIMIT = 0.1  # seconds in syscalls a healthy loop does not sit in: blocked from here
+CPU_PER_REQUEST = 0.01  # seconds of loop-thread CPU a request may use (measured: 0.002)
+CPU_PER_API_CALL = 0.06  # more per API call: building an httpx.AsyncClient costs 0.03 s
+CPU_LIMIT = 0.1  # seconds the CPU used beyond the allowance kept the loop busy: blocked from here
+SHOWN = 0.01  # seconds: a shorter wait is not named in the verdict
+
+OUTSIDE = "outside a syscall"  # asleep but in no syscall: a page fault, or stopped
+GIL = "futex (GIL)"  # a futex in the interpreter's own data: waiting for the GIL
+LOCK = "futex"  # a futex in memory Python allocated: a lock, an Event, Thread.start()
+# A loop waiting for work. A futex in Python's own memory counts too: Thread.start()
+# waits there for every thread asgiref starts (one per request, more per API call),
+# and under load that wait grew to 0.4 s for a healthy view; so a loop blocked on a
+# lock, an Event or a Future's result is left to the in-process probes.
+IDLE = frozenset({"epoll_wait", "epoll_pwait", "epoll_pwait2", GIL, LOCK})
+KINDS = {  # what sitting in a syscall means on an event loop, in a learner's words
+    "clock_nanosleep": "a sleep: time.sleep, or usleep through ctypes",
+    "nanosleep": "a sleep: time.sleep, or usleep through ctypes",
+    "select": "select.select, or a sync socket waiting",
+    "pselect6": "select.select, or a sync socket waiting",
+    "poll": "a sync socket waiting for an answer: a sync HTTP client",
+    "ppoll": "a sync socket waiting for an answer: a sync HTTP client",
+    "recvfrom": "a sync socket waiting for data",
+    "recvmsg": "a sync socket waiting for data",
+    "read": "a blocking read: a file, a pipe or a sync socket",
+    "connect": "a sync socket connecting",
+    "accept": "a sync socket waiting for a connection",
+    "accept4": "a sync socket waiting for a connection",
+    "wait4": "waiting for a child process: os.system or subprocess",
+    "waitid": "waiting for a child process: os.system or subprocess",
+    "clone": "starting a process: os.system or subprocess",
+    "clone3": "starting a process: os.system or subprocess",
+    "vfork": "starting a process: os.system or subprocess",
+    "rt_sigtimedwait": "waiting for a signal: signal.sigtimedwait",
+    "rt_sigsuspend": "waiting for a signal: signal.pause",
+    "pause": "waiting for a signal: signal.pause",
+    LOCK: "waiting for a lock, an Event, a queue or a Future's result",
+    OUTSIDE: "stopped, or waiting for memory or a disk",
+}
+
+# Linux syscall numbers, from the kernel's unistd headers (to 6.17): each block
+# names syscall `first`, then `first + 1`, ... ("-": no syscall by that number).
+TABLES: dict[str, dict[int, str]] = {
+    "x86_64": {
+        0: """
+            read write open close stat fstat lstat poll lseek mmap mprotect munmap brk
+            rt_sigaction rt_sigprocmask rt_sigreturn ioctl pread64 pwrite64 readv writev access
+            pipe select sched_yield mremap msync mincore madvise shmget shmat shmctl dup dup2
+            pause nanosleep getitimer alarm setitimer getpid sendfile socket connect accept
+            sendto recvfrom sendmsg recvmsg shutdown bind listen getsockname getpeername
+            socketpair setsockopt getsockopt clone fork vfork execve exit wait4 kill uname
+            semget semop semctl shmdt msgget msgsnd msgrcv msgctl fcntl flock fsync fdatasync
+            truncate ftruncate getdents getcwd chdir fchdir rename mkdir rmdir creat link unlink
+            symlink readlink chmod fchmod chown fchown lchown umask gettimeofday getrlimit
+            getrusage sysinfo times ptrace getuid syslog getgid setuid setgid geteuid getegid
+            setpgid getppid getpgrp setsid setreuid setregid getgroups setgroups setresuid
+            getresuid setresgid getresgid getpgid setfsuid setfsgid getsid capget capset
+            rt_sigpending rt_sigtimedwait rt_sigqueueinfo rt_sigsuspend sigaltstack utime mknod
+            uselib personality ustat statfs fstatfs sysfs getpriority setpriority sched_setparam
+            sched_getparam sched_setscheduler sched_getscheduler sched_get_priority_max
+            sched_get_priority_min sched_rr_get_interval mlock munlock mlockall munlockall
+            vhangup modify_ldt pivot_root _sysctl prctl arch_prctl adjtimex setrlimit chroot
+            sync acct settimeofday mount umount2 swapon swapoff reboot sethostname setdomainname
+            iopl ioperm create_module init_module delete_module get_kernel_syms query_module
+            quotactl nfsservctl getpmsg putpmsg afs_syscall tuxcall security gettid readahead
+            setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxattr llistxattr
+            flistxattr removexattr lremovexattr fremovexattr tkill time futex sched_setaffinity
+            sched_getaffinity set_thread_area io_setup io_destroy io_getevents io_submit
+            io_cancel get_thread_area lookup_dcookie epoll_create epoll_ctl_old epoll_wait_old
+            remap_file_pages getdents64 set_tid_address restart_syscall semtimedop fadvise64
+            timer_create timer_settime timer_gettime timer_getoverrun timer_delete clock_settime
+            clock_gettime clock_getres clock_nanosleep exit_group epoll_wait epoll_ctl tgkill
+            utimes vserver mbind set_mempolicy get_mempolicy mq_open mq_unlink mq_timedsend
+            mq_timedreceive mq_notify mq_getsetattr kexec_load waitid add_key request_key keyctl
+            ioprio_set ioprio_get inotify_init inotify_add_watch inotify_rm_watch migrate_pages
+            openat mkdirat mknodat fchownat futimesat newfstatat unlinkat renameat linkat
+            symlinkat readlinkat fchmodat faccessat pselect6 ppoll unshare set_robust_list
+            get_robust_list splice tee sync_file_range vmsplice move_pages utimensat epoll_pwait
+            signalfd timerfd_create eventfd fallocate timerfd_settime timerfd_gettime accept4
+            signalfd4 eventfd2 epoll_create1 dup3 pipe2 inotify_init1 preadv pwritev
+            rt_tgsigqueueinfo perf_event_open recvmmsg fanotify_init fanotify_mark prlimit64
+            name_to_handle_at open_by_handle_at clock_adjtime syncfs sendmmsg setns getcpu
+            process_vm_readv process_vm_writev kcmp finit_module sched_setattr sched_getattr
+            renameat2 seccomp getrandom memfd_create kexec_file_load bpf execveat userfaultfd
+            membarrier mlock2 copy_file_range preadv2 pwritev2 pkey_mprotect pkey_alloc
+            pkey_free statx io_pgetevents rseq
+        """,
+        424: """
+            pidfd_send_signal io_uring_setup io_uring_enter io_uring_register open_tree
+            move_mount fsopen fsconfig fsmount fspick pidfd_open clone3 close_range openat2
+            pidfd_getfd faccessat2 process_madvise epoll_pwait2 mount_setattr quotactl_fd
+            landlock_create_ruleset landlock_add_rule landlock_restrict_self memfd_secret
+            process_mrelease futex_waitv set_mempolicy_home_node cachestat fchmodat2
+            map_shadow_stack futex_wake futex_wait futex_requeue statmount listmount
+            lsm_get_self_attr lsm_set_self_attr lsm_list_modules mseal setxattrat getxattrat
+            listxattrat removexattrat open_tree_attr file_getattr file_setattr
+        """,
+    },
+    "aarch64": {
+        0: """
+            io_setup io_destroy io_submit io_cancel io_getevents setxattr lsetxattr fsetxattr
+            getxattr lgetxattr fgetxattr listxattr llistxattr flistxattr removexattr
+            lremovexattr fremovexattr getcwd lookup_dcookie eventfd2 epoll_create1 epoll_ctl
+            epoll_pwait dup dup3 fcntl inotify_init1 inotify_add_watch inotify_rm_watch ioctl
+            ioprio_set ioprio_get flock mknodat mkdirat unlinkat symlinkat linkat renameat
+            umount2 mount pivot_root nfsservctl statfs fstatfs truncate ftruncate fallocate
+            faccessat chdir fchdir chroot fchmod fchmodat fchownat fchown openat close vhangup
+            pipe2 quotactl getdents64 lseek read write readv writev pread64 pwrite64 preadv
+            pwritev sendfile pselect6 ppoll signalfd4 vmsplice splice tee readlinkat newfstatat
+            fstat sync fsync fdatasync sync_file_range2 timerfd_create timerfd_settime
+            timerfd_gettime utimensat acct capget capset personality exit exit_group waitid
+            set_tid_address unshare futex set_robust_list get_robust_list nanosleep getitimer
+            setitimer kexec_load init_module delete_module timer_create timer_gettime
+            timer_getoverrun timer_settime timer_delete clock_settime clock_gettime clock_getres
+            clock_nanosleep syslog ptrace sched_setparam sched_setscheduler sched_getscheduler
+            sched_getparam sched_setaffinity sched_getaffinity sched_yield
+            sched_get_priority_max sched_get_priority_min sched_rr_get_interval restart_syscall
+            kill tkill tgkill sigaltstack rt_sigsuspend rt_sigaction rt_sigprocmask
+            rt_sigpending rt_sigtimedwait rt_sigqueueinfo rt_sigreturn setpriority getpriority
+            reboot setregid setgid setreuid setuid setresuid getresuid setresgid getresgid
+            setfsuid setfsgid times setpgid getpgid getsid setsid getgroups setgroups uname
+            sethostname setdomainname getrlimit setrlimit getrusage umask prctl getcpu
+            gettimeofday settimeofday adjtimex getpid getppid getuid geteuid getgid getegid
+            gettid sysinfo mq_open mq_unlink mq_timedsend mq_timedreceive mq_notify
+            mq_getsetattr msgget msgctl msgrcv msgsnd semget semctl semtimedop semop shmget
+            shmctl shmat shmdt socket socketpair bind listen accept connect getsockname
+            getpeername sendto recvfrom setsockopt getsockopt shutdown sendmsg recvmsg readahead
+            brk munmap mremap add_key request_key keyctl clone execve mmap fadvise64 swapon
+            swapoff mprotect msync mlock munlock mlockall munlockall mincore madvise
+            remap_file_pages mbind get_mempolicy set_mempolicy migrate_pages move_pages
+            rt_tgsigqueueinfo perf_event_open accept4 recvmmsg
+        """,
+        260: """
+            wait4 prlimit64 fanotify_init fanotify_mark name_to_handle_at open_by_handle_at
+            clock_adjtime syncfs setns sendmmsg process_vm_readv process_vm_writev kcmp
+            finit_module sched_setattr sched_getattr renameat2 seccomp getrandom memfd_create
+            bpf execveat userfaultfd membarrier mlock2 copy_file_range preadv2 pwritev2
+            pkey_mprotect pkey_alloc pkey_free statx io_pgetevents rseq kexec_file_load
+        """,
+        424: """
+            pidfd_send_signal io_uring_setup io_uring_enter io_uring_register open_tree
+            move_mount fsopen fsconfig fsmount fspick pidfd_open clone3 close_range openat2
+            pidfd_getfd faccessat2 process_madvise epoll_pwait2 mount_setattr quotactl_fd
+            landlock_create_ruleset landlock_add_rule landlock_restrict_self memfd_secret
+            process_mrelease futex_waitv set_mempolicy_home_node cachestat fchmodat2 -
+            futex_wake futex_wait futex_requeue statmount listmount lsm_get_self_attr
+            lsm_set_self_attr lsm_list_modules mseal setxattrat getxattrat listxattrat
+            removexattrat open_tree_attr file_getattr file_setattr
+        """,
+    },
+}
+
+
+def syscall_names(machine: str) -> dict[int, str]:
+    """Syscall number -> name on `machine` (as `platform.machine()` says); empty if unknown."""
+    names: dict[int, str] = {}
+    for first, block in TABLES.get({"arm64": "aarch64"}.get(machine, machine), {}).items():
+        for number, name in enumerate(block.split(), start=first):
+            if name != "-":
+                names[number] = name
+    return names
+
+
+@dataclass
+class LoopReport:
+    """What the kernel showed of the server's event-loop thread while it was watched."""
+
+    samples: int  # looks at the thread's current syscall
+    cpu_seconds: float  # CPU time the thread used
+    wall_seconds: float  # how long it was watched
+    blocked: dict[str, float]  # syscall name -> estimated seconds the thread sat in it
+    cpu_wait_seconds: float = 0.0  # time it was ready to run but waited for a CPU (machine load)
+    unreadable: str | None = None  # why its syscalls could not be seen (then CPU time only)
+
+    def waits(self) -> dict[str, float]:
+        """The syscalls a healthy loop thread does not sit in: seconds in each, longest first."""
+        found = {name: seconds for name, seconds in self.blocked.items() if name not in IDLE}
+        return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+    def allowance(self, requests: int, api_calls: int = 0) -> float:
+        """The CPU time a healthy loop thread may use for `requests` making `api_calls`."""
+        return requests * CPU_PER_REQUEST + api_calls * CPU_PER_API_CALL
+
+    def busy_seconds(self, requests: int, api_calls: int = 0) -> float:
+        """How long the CPU the thread used beyond its allowance kept the loop from other work.
+
+        The CPU time beyond `allowance()` is converted to wall time at the
+        share of a CPU the thread got (`cpu / (cpu + cpu_wait)`): a busy loop
+        of 0.2 s holds the loop 0.2 s however loaded the machine, though it
+        then gets less CPU time.
+        """
+        extra = self.cpu_seconds - self.allowance(requests, api_calls)
+        if extra <= 0:
+            return 0.0
+        return extra * (self.cpu_seconds + self.cpu_wait_seconds) / self.cpu_seconds
+
+    def blocking(self, requests: int, api_calls: int = 0) -> str | None:
+        """A sentence saying how the loop blocked while it served `requests`, or None if it did not.
+
+        `api_calls`: the calls the API answered meanwhile (as the grader's fake
+        API counts them). Blocked: the thread sat `BLOCKED_LIMIT` seconds or
+        more in syscalls a healthy loop does not sit in, or its CPU beyond the allowance kept the
+        loop busy `CPU_LIMIT` seconds or more.
+        """
+        waits = self.waits()
+        busy = self.busy_seconds(requests, api_calls)
+        if sum(waits.values()) < BLOCKED_LIMIT and busy < CPU_LIMIT:
+            return None
+        named = {name: seconds for name, seconds in waits.items() if seconds >= SHOWN}
+        if not named and busy < CPU_LIMIT:  # many short waits
+            named = waits
+        parts = [
+            f"{seconds:.2f} s in {name} ({KINDS.get(name, 'a blocking call')})"
+            for name, seconds in named.items()
+        ]
+        if busy >= CPU_LIMIT:
+            parts.append(
+                f"about {busy:.2f} s running code (a busy loop or a long computation: it used"
+                f" {self.cpu_seconds:.2f} s of CPU where {_requests(requests)} need at most"
+                f" {self.allowance(requests, api_calls):.2f} s)"
+            )
+        spent = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}"
+        return (
+            f"the server's event loop thread spent {spent} while it served {_requests(requests)}"
+            f" in {self.wall_seconds:.2f} s; no other request could move meanwhile"
+        )
+
+
+def _requests(count: int) -> str:
+    return f"{count} request" if count == 1 else f"{count} requests"
+
+
+class LoopWatch:
+    """Watch the event-loop thread (the main thread) of process `pid`, from outside it.
+
+    A context manager: inside the `with` block, a thread of this process looks
+    every `interval` seconds at `/proc/<pid>/task/<pid>/syscall` and at the
+    thread's CPU time; `report()` says what was seen (all of it once the block
+    has ended). `pid` is the process as this process's `/proc` names it: the
+    host's pid when the server runs in a PID namespace. When the process ends
+    meanwhile, the report covers its life until then.
+    """
+
+    def __init__(self, pid: int, interval: float = INTERVAL) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.task = f"/proc/{pid}/task/{pid}"
+        self.names = syscall_names(platform.machine())
+        self.seconds: dict[str, float] = {}
+        self.samples = 0
+        self.unreadable: str | None = None
+        self._futexes: dict[int, bool] = {}  # futex address -> in a file-backed mapping
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._descriptor: int | None = None
+        self._started = self._ended = 0.0
+        self._cpu_start = self._cpu_last = (0.0, 0.0)
+
+    def __enter__(self) -> LoopWatch:
+        self._cpu_start = self._cpu_last = self._cpu()
+        self._started = time.perf_counter()
+        self._descriptor = self._open()
+        self._thread = threading.Thread(target=self._watch, name="loopwatch", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
+        self._ended = time.perf_counter()
+        self._cpu_last = self._cpu(self._cpu_last)
+
+    def report(self) -> LoopReport:
+        """What was seen: all of it once the `with` block has ended, so far before."""
+        ended = self._ended or time.perf_counter()
+        cpu_end = self._cpu_last
+        return LoopReport(
+            samples=self.samples,
+            cpu_seconds=max(0.0, cpu_end[0] - self._cpu_start[0]),
+            wall_seconds=ended - self._started,
+            blocked=dict(self.seconds),
+            cpu_wait_seconds=max(0.0, cpu_end[1] - self._cpu_start[1]),
+            unreadable=self.unreadable,
+        )
+
+    def _open(self) -> int | None:
+        """The syscall file, opened and read once; None (and why, in `unreadable`) if it fails."""
+        if not self.names:
+            self.unreadable = f"no syscall table for this machine ({platform.machine()})"
+            return None
+        path = f"{self.task}/syscall"
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError as error:
+            self.unreadable = f"cannot open {path}: {error.strerror}"
+            return None
+        try:
+            os.pread(descriptor, 256, 0)  # the permission check is made here
+        except OSError as error:
+            os.close(descriptor)
+            self.unreadable = f"cannot read {path}: {error.strerror}"
+            return None
+        return descriptor
+
+    def _watch(self) -> None:
+        previous = time.perf_counter()
+        while not self._stop.is_set():
+            if self._descriptor is not None:
+                try:
+                    line = os.pread(self._descriptor, 256, 0)
+                except OSError:  # the process has ended
+                    return
+                now = time.perf_counter()
+                state = self._state(line.split())
+                if state is not None:
+                    weight = min(now - previous, MOST_PER_SAMPLE)
+                    self.seconds[state] = self.seconds.get(state, 0.0) + weight
+                self.samples += 1
+                previous = now
+            self._cpu_last = self._cpu(self._cpu_last)
+            self._stop.wait(self.interval)
+
+    def _state(self, fields: list[bytes]) -> str | None:
+        """The syscall a line of the syscall file shows the thread asleep in; None if running."""
+        if not fields or not fields[0].lstrip(b"-").isdigit():
+            return None  # "running": on a CPU, or ready to run
+        number = int(fields[0])
+        if number < 0:
+            return OUTSIDE
+        name = self.names.get(number, f"syscall {number}")
+        if name == "futex" and len(fields) > 1 and self._in_static_data(int(fields[1], 16)):
+            return GIL
+        return name
+
+    def _in_static_data(self, address: int) -> bool:
+        """Whether `address` lies in a file-backed mapping: the interpreter's data, the GIL's home.
+
+        A lock, an Event, a queue or a Future's result lives in memory the
+        interpreter allocated, which is not file-backed.
+        """
+        if address not in self._futexes:
+            self._futexes[address] = any(low <= address < high for low, high in self._mappings())
+        return self._futexes[address]
+
+    def _mappings(self) -> list[tuple[int, int]]:
+        """The file-backed address ranges of the process (none if its maps cannot be read)."""
+        found: list[tuple[int, int]] = []
+        with contextlib.suppress(OSError), open(f"/proc/{self.pid}/maps") as maps:
+            for line in maps:
+                fields = line.split(maxsplit=5)
+                if len(fields) == 6 and fields[5].startswith("/"):
+                    low, high = fields[0].split("-")
+                    found.append((int(low, 16), int(high, 16)))
+        return found
+
+    def _cpu(self, default: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
+        """(CPU time, time waiting for a CPU) of the thread so far, in seconds.
+
+        From schedstat (nanoseconds, readable by anyone); else CPU time from
+        stat (clock ticks), waiting unknown (0); else `default`.
+        """
+        try:
+            with open(f"{self.task}/schedstat") as schedstat:
+                ran, waited = schedstat.read().split()[:2]
+            return int(ran) / 1e9, int(waited) / 1e9
+        except (OSError, ValueError):
+            pass
+        try:
+            with open(f"{self.task}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 0.0
+        except (OSError, ValueError, IndexError):
+            return default

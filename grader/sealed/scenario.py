@@ -1,0 +1,114 @@
+"""One scenario per exercise: what a real server shows when the exercise is solved.
+
+Each exercise may declare, in `exercises/<folder>/scenario.py` (protected,
+beside its tests), a `SCENARIO`: how the judge's fake API behaves, what rows
+the database starts with, and a `check` that sends requests to the course
+served by uvicorn and returns what contradicts the lesson, in plain words (an
+empty list: the server shows the exercise solved). Three consumers read it:
+sealed grading (a point needs the check's agreement), the truth check
+(`tests/test_truth.py`: the shipped course fails it, the solved one passes),
+and the README's claims, which the check's sentences quote.
+
+An exercise whose lesson shows no difference outside the server process
+(exercise 01 under uvicorn: Django gives a sync view a thread of its own)
+says so in `unconfirmed`; its scenario then checks only what can be seen.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from course.catalog import Exercise
+from course.fake_api import Behaviour
+from grader.sealed.loopwatch import LoopWatch
+from grader.sealed.site import Reply, Site
+
+
+@dataclass(frozen=True)
+class Scenario:
+    check: Callable[[Site], list[str]]
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    rows: str = ""  # Python run by `django shell` on the trusted side: the database's rows
+    unconfirmed: str = ""  # what of the lesson a server cannot show, when something cannot
+    shows_the_mistake: bool = True  # False: the shipped exercise looks solved to a server too
+
+
+def load_scenario(exercise: Exercise) -> Scenario | None:
+    """The exercise's `SCENARIO`, from its folder in the trusted course; None when it has none."""
+    path = exercise.path / "scenario.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"awaitlings_scenario_{exercise.folder}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SCENARIO
+
+
+def unexpected(path: str, reply: Reply, status: int, body: object) -> list[str]:
+    """A problem when `reply` is not `status` with the JSON `body`; none when it is."""
+    if reply.status == status and reply.json() == body:
+        return []
+    return [f"{path} answered {reply.shown()} instead of {status} {json.dumps(body)}"]
+
+
+def one_after_another(site: Site, count: int) -> list[str]:
+    """A problem when fewer than `count` calls to the fake API were ever in flight together."""
+    peak = site.api.records.peak_overall
+    if peak >= count:
+        return []
+    were = "was" if peak == 1 else "were"
+    return [
+        f"only {peak} of the {count} API calls {were} in flight at once: the view waited for"
+        " each call to finish before starting the next"
+    ]
+
+
+def wrong_answers(
+    path: str, replies: list[Reply], expected: object, status: int = 200
+) -> list[str]:
+    """A problem when a reply is not `status` with the JSON `expected`; none when all are."""
+    wrong = [reply for reply in replies if reply.status != status or reply.json() != expected]
+    if not wrong:
+        return []
+    if len(replies) == 1:
+        return unexpected(path, wrong[0], status, expected)
+    return [
+        f"{len(wrong)} of {len(replies)} requests to {path} were not answered "
+        f"{status} {json.dumps(expected)}; the first got {wrong[0].shown()}"
+    ]
+
+
+def side_by_side(site: Site, path: str, count: int, api_path: str, api: str) -> list[str]:
+    """A problem when `count` requests sent at once to `path` did not have their calls to
+    `api_path` all in flight together, as the judge's fake API counted them.
+
+    The count is the most calls in flight at once since the server started:
+    ask it right after the first requests that call `api_path`.
+    """
+    peak = site.api.records.peak[api_path]
+    if peak >= count:
+        return []
+    calls = "call" if peak == 1 else "calls"
+    return [
+        f"{count} requests sent at once to {path} had at most {peak} {calls} to {api} in flight "
+        f"at a time, not {count}: the server made each wait for the others instead of letting "
+        "them wait side by side"
+    ]
+
+
+def at_once_watched(
+    site: Site, count: int, method: str, path: str
+) -> tuple[list[Reply], list[str]]:
+    """Send `count` requests at once while LoopWatch watches the server's event loop: the
+    replies, and a problem when the loop thread blocked while it served them."""
+    records = site.api.records
+    before = records.total(records.calls)  # counted as each call starts: no race with answers
+    with LoopWatch(site.pid) as watch:
+        _seconds, replies = site.at_once(count, method, path)
+    api_calls = records.total(records.calls) - before
+    blocked = watch.report().blocking(requests=count, api_calls=api_calls)
+    return replies, [blocked] if blocked else []

@@ -1,0 +1,322 @@
+"""The outside check's two servers: the judge's fake API, and the learner's course under uvicorn.
+
+The fake API runs in the grader's own process (a thread), so what it records
+(every call, calls in flight at once, calls abandoned by the caller) is the
+judge's, not the learner's. The course runs in the sandbox: `uvicorn
+course.asgi:application`, the application a production server runs, on
+127.0.0.1 and a free port, stopping by itself after a bounded number of
+requests. The grader talks to it over loopback and judges only what it sees:
+the answers, the fake API's records, the database and cache files it reads
+itself, and what the kernel says about the server's event-loop thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import html
+import json
+import re
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from course.fake_api import Behaviour, make_app
+from grader.run import OutputTail
+from grader.sealed.sandbox import Sandbox
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 30.0  # seconds for the course to accept connections (Django's start, under load)
+MAX_REQUESTS = 200  # uvicorn stops by itself after this many
+
+
+def free_port() -> int:
+    """A port nobody listens on now: the kernel's pick for a socket bound to port 0."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Records:
+    """What the judge's fake API saw, path by path."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    answered: Counter[str] = field(default_factory=Counter)
+    abandoned: Counter[str] = field(default_factory=Counter)
+    peak: Counter[str] = field(default_factory=Counter)  # most calls in flight at once
+    peak_overall: int = 0
+    in_flight: Counter[str] = field(default_factory=Counter)
+    # (start, end) of each finished call, on the grader's time.perf_counter() (as `Reply`'s)
+    times: defaultdict[str, list[tuple[float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def total(self, counter: Counter[str], prefix: str = "/") -> int:
+        return sum(count for path, count in counter.items() if path.startswith(prefix))
+
+
+class JudgeAPI:
+    """The course's fake APIs (`course.fake_api`), served from a thread of the grader, recording."""
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        self._lock = threading.Lock()
+        self.behave(behaviour)
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        config = uvicorn.Config(
+            self._record,
+            host=HOST,
+            port=self.port,
+            lifespan="off",
+            log_level="error",
+            interface="asgi3",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def behave(self, behaviour: Behaviour) -> None:
+        """From now on, `behaviour` and empty records (the truth check reuses one fake API)."""
+        with self._lock:
+            # a copy: the app counts `busy` answers down, and a scenario's own stays as declared
+            self._app = make_app(copy.deepcopy(behaviour), report=lambda line: None)
+            self.records = Records()
+
+    async def _record(self, scope: dict, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        answered = False
+
+        async def sending(message: dict) -> None:
+            nonlocal answered
+            answered = answered or message["type"] == "http.response.start"
+            await send(message)
+
+        with self._lock:
+            records, app = self.records, self._app  # those of the scenario this call belongs to
+            started = time.perf_counter()
+            records.calls[path] += 1
+            records.in_flight[path] += 1
+            records.peak[path] = max(records.peak[path], records.in_flight[path])
+            records.peak_overall = max(records.peak_overall, sum(records.in_flight.values()))
+        try:
+            await app(scope, receive, sending)
+        finally:
+            with self._lock:
+                records.in_flight[path] -= 1
+                (records.answered if answered else records.abandoned)[path] += 1
+                records.times[path].append((started, time.perf_counter()))
+
+    def __enter__(self) -> JudgeAPI:
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the judge's fake API did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until no call is in flight (the server's views finished or gave up)."""
+        deadline = time.monotonic() + timeout
+        while sum(self.records.in_flight.values()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+@dataclass
+class Reply:
+    """What one request got: a response or an error, and when."""
+
+    status: int | None
+    body: bytes
+    error: str | None
+    started: float
+    ended: float
+
+    @property
+    def seconds(self) -> float:
+        return self.ended - self.started
+
+    def json(self) -> object:
+        """The body as JSON, or None when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def shown(self) -> str:
+        """The reply in a few words. Django's debug page starts with kilobytes of style:
+        it is shown by its title and exception value (`500 TypeError at /path: …`)."""
+        if self.error is not None:
+            return self.error
+        title = re.search(rb"<title>(.*?)</title>", self.body, re.DOTALL)
+        value = re.search(rb'<pre class="exception_value">(.*?)</pre>', self.body, re.DOTALL)
+        if title and value:
+            return f"{self.status} {_text(title[1])}: {_text(value[1])[:300]}"
+        return f"{self.status} {self.body[:300]!r}"
+
+
+def _text(html_text: bytes) -> str:
+    return " ".join(html.unescape(html_text.decode(errors="replace")).split())
+
+
+@dataclass
+class Site:
+    """The learner's course served by uvicorn in the sandbox, and the judge's fake API."""
+
+    url: str
+    pid: int  # the server process, as the grader's /proc shows it
+    api: JudgeAPI
+    home: Path  # the learner process's own folder: its database and cache
+    output: OutputTail
+
+    def client(self, timeout: float = 30.0) -> httpx.Client:
+        return httpx.Client(base_url=self.url, trust_env=False, timeout=timeout)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        timeout: float = 30.0,
+        json: object = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        with self.client(timeout) as client:
+            return send(client, method, path, json, headers)
+
+    def at_once(self, count: int, method: str, path: str) -> tuple[float, list[Reply]]:
+        return self.together([(method, path)] * count)
+
+    def together(self, requests: list[tuple[str, str]]) -> tuple[float, list[Reply]]:
+        """Send every (method, path) at the same moment, one thread each: (seconds, replies)."""
+        return together(self.client, requests)
+
+    def leave_after(self, seconds: float, path: str) -> Reply:
+        """A visitor who gives up after `seconds` (as `curl --max-time`)."""
+        return self.request("GET", path, timeout=seconds)
+
+
+def send(
+    client: httpx.Client,
+    method: str,
+    path: str,
+    json: object = None,
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
+    started = time.perf_counter()
+    try:
+        response = client.request(method, path, json=json, headers=headers)
+    except httpx.HTTPError as error:
+        return Reply(None, b"", f"{type(error).__name__}: {error}", started, time.perf_counter())
+    return Reply(response.status_code, response.content, None, started, time.perf_counter())
+
+
+def together(
+    client_factory: Callable[[], httpx.Client],
+    requests: list[tuple[str, str]],
+    json: object = None,
+    sender: Callable[..., Reply] = send,
+) -> tuple[float, list[Reply]]:
+    """Send every (method, path) of `requests` at once, one thread and client each.
+
+    Each thread opens its client first; a barrier then lets them all go.
+    Returns (seconds until the last reply, replies in the order of `requests`);
+    a request with no reply within a minute gets a Reply saying so.
+    """
+    go = threading.Barrier(len(requests) + 1, timeout=START_TIMEOUT)
+    replies: dict[int, Reply] = {}
+
+    def one(index: int, method: str, path: str) -> None:
+        with client_factory() as client:
+            go.wait()
+            replies[index] = sender(client, method, path, json)
+
+    threads = [
+        threading.Thread(target=one, args=(index, *request), daemon=True)
+        for index, request in enumerate(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    go.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=60)
+    missing = Reply(None, b"", "no reply within 60 s", started, time.perf_counter())
+    ordered = [replies.get(index, missing) for index in range(len(requests))]
+    return max(reply.ended for reply in ordered) - started, ordered
+
+
+def server_pid(sandbox: Sandbox, process_pid: int) -> int:
+    """The uvicorn process's pid: the namespace's first process, or the one started."""
+    if not sandbox.pid_namespace:
+        return process_pid
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{process_pid}/task/{process_pid}/children").read_text().split()
+            if children:
+                return int(children[0])
+        time.sleep(0.01)
+    raise RuntimeError("the sandboxed server did not start")
+
+
+@contextlib.contextmanager
+def serve_course(
+    sandbox: Sandbox, tree: Path, home: Path, api: JudgeAPI, python: str
+) -> Iterator[Site]:
+    """uvicorn serving the course at `tree` in the sandbox, its database `home/db.sqlite3`."""
+    port = free_port()
+    command = [
+        python, "-m", "uvicorn", "course.asgi:application",
+        "--host", HOST, "--port", str(port),
+        "--limit-max-requests", str(MAX_REQUESTS),
+        "--timeout-graceful-shutdown", "1",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    environment = sandbox.environment(
+        home,
+        DJANGO_SETTINGS_MODULE="course.settings",
+        DATABASE_URL=f"sqlite:///{home / 'db.sqlite3'}",
+        AWAITLINGS_API=api.url,
+    )
+    process = sandbox.popen(
+        command, tree, environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = OutputTail(process.stdout)
+    try:
+        pid = server_pid(sandbox, process.pid)
+        _wait_until_listening(port, process, output)
+        yield Site(f"http://{HOST}:{port}", pid, api, home, output)
+    finally:
+        sandbox.end(process)
+
+
+def _wait_until_listening(port: int, process, output: OutputTail) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerDidNotStart(f"the course's server exited at start: {output.text()[-500:]}")
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((HOST, port)) == 0:
+                return
+        time.sleep(0.05)
+    raise ServerDidNotStart(f"the course's server did not listen within {START_TIMEOUT:g} s")
+
+
+class ServerDidNotStart(Exception):
+    """The learner's course could not be served (it exits at start, or never listens)."""

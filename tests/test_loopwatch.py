@@ -1,0 +1,315 @@
+"""The loop watch (`grader/sealed/loopwatch.py`): what the kernel shows of a server's event loop.
+
+Every kind of blocking the in-process probes miss (issue 14) is served by a
+real uvicorn, in exercise 03's view followed by the `await asyncio.sleep(...)`
+that satisfies the in-process fake clock, and must be judged blocking, by a
+sentence naming its syscall; the solved views must never be. One uvicorn per
+copy of the course (solved, shipped, and one per blocking view), all started
+at once and reused by every test of this module; one warm-up request to each
+view before anything is watched (the first request imports the course's
+modules on the loop thread).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from course.catalog import ROOT
+from grader.sealed.loopwatch import LoopReport, LoopWatch, syscall_names
+from grader.workspace import copy_course
+from tests.conftest import Course
+from tests.servers import (
+    HOST,
+    START_TIMEOUT,
+    FakeAPI,
+    Server,
+    Site,
+    course_environment,
+    fake_api,
+    free_port,
+)
+
+LATENCY = 0.2  # seconds per answer of the fake API: a sync client blocks 1 s for 5 requests
+AT_ONCE = 5  # requests sent at once while the loop is watched
+MAX_REQUESTS = 30  # uvicorn stops by itself after this many (each server gets at most 17)
+ORDER = "/blocking_sleep/"  # exercise 03
+FORECAST = "/async_http_client/"  # exercise 04
+EX03_VIEWS = "exercises/ex03_blocking_sleep/views.py"
+WAITING_FOR_WORK = {"epoll_wait", "epoll_pwait", "epoll_pwait2"}  # asyncio's, or uvloop's
+NOBODY = 65534
+SANDBOX = [
+    "unshare", "--pid", "--fork", "--kill-child", "--mount-proc",
+    "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+    "--pdeathsig=KILL", "--",  # a new user clears --kill-child's signal: set it again
+]  # fmt: skip
+PR_SET_PDEATHSIG = 1
+
+VIEW = """import asyncio, ctypes, os, select, signal, time
+
+from django.http import HttpRequest, JsonResponse
+
+PREPARATION_TIME = 0.2  # seconds
+
+
+async def order_status(request: HttpRequest) -> JsonResponse:
+    started = time.perf_counter()
+    {block}
+    await asyncio.sleep(PREPARATION_TIME)  # what the in-process fake clock waits for
+    return JsonResponse({{"order": "ready"}})
+"""
+
+
+def sandbox_missing() -> str | None:
+    """Why a server cannot be run as nobody in a PID namespace here, or None."""
+    if os.geteuid() != 0:
+        return "running a server as nobody needs root"
+    missing = [tool for tool in ("unshare", "setpriv") if shutil.which(tool) is None]
+    return f"{' and '.join(missing)} not found" if missing else None
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A copy of the course to serve, by a uvicorn of its own."""
+
+    block: str | None = None  # a line blocking the loop, written into exercise 03's view
+    solved: bool = False  # exercises 03 and 04 solved
+    sandboxed: bool = False  # run as nobody in a PID namespace of its own
+
+
+SOLVED = Tree(solved=True)
+SHIPPED = Tree(sandboxed=sandbox_missing() is None)  # as shipped: exercise 03 sleeps, 04 is sync
+HEALTHY = [pytest.param(SOLVED, ORDER, id="ex03"), pytest.param(SOLVED, FORECAST, id="ex04")]
+BLOCKING = [  # (tree, path, a word its verdict must say): each an attack the probes miss
+    pytest.param(SHIPPED, ORDER, "clock_nanosleep", id="time.sleep"),  # ex03 as shipped
+    pytest.param(SHIPPED, FORECAST, "poll", id="httpx.Client"),  # ex04 as shipped
+    pytest.param(Tree("select.select([], [], [], PREPARATION_TIME)"), ORDER, "pselect6",
+                 id="select.select"),  # a sleep blockbuster does not patch
+    pytest.param(Tree('os.system("sleep 0.2")'), ORDER, "wait4",
+                 id="os.system"),  # a child process, waited for on the loop
+    pytest.param(Tree("while time.perf_counter() - started < PREPARATION_TIME: pass"), ORDER,
+                 "busy loop", id="busy-loop"),  # no syscall at all: CPU time
+    pytest.param(Tree("ctypes.CDLL(None).usleep(200000)"), ORDER, "clock_nanosleep",
+                 id="ctypes-usleep"),  # libc's sleep, behind Python's back
+    pytest.param(Tree("signal.sigtimedwait([], PREPARATION_TIME)"), ORDER, "rt_sigtimedwait",
+                 id="sigtimedwait"),  # waiting for a signal that never comes
+]  # fmt: skip
+PATHS: dict[Tree, set[str]] = {}  # each tree, with the views its tests request
+for _param in HEALTHY + BLOCKING:
+    PATHS.setdefault(_param.values[0], set()).add(_param.values[1])
+
+
+def syscalls_readable() -> str | None:
+    """Why this machine cannot run these tests, or None."""
+    if not sys.platform.startswith("linux"):
+        return "the loop watch reads Linux's /proc"
+    if not syscall_names(platform.machine()):
+        return f"no syscall table for {platform.machine()}"
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/syscall"):
+        return "this kernel has no /proc/<pid>/task/<tid>/syscall"
+    return None
+
+
+pytestmark = [
+    pytest.mark.skipif(syscalls_readable() is not None, reason=str(syscalls_readable())),
+    pytest.mark.timeout(120),  # seven servers start at once, on a loaded machine too
+]
+
+
+@dataclass
+class Served:
+    """A tree's server: the site to send requests to, and the pid /proc names its loop by."""
+
+    site: Site
+    pid: int
+
+
+def prepare(tree: Tree, destination: Path) -> Path:
+    course = Course(copy_course(ROOT, destination))
+    if tree.solved:
+        course.solve("ex03_blocking_sleep", "ex04_async_http_client")
+    if tree.block:
+        course.write(EX03_VIEWS, VIEW.format(block=tree.block))
+    return course.path
+
+
+def start(tree: Tree, path: Path, api: FakeAPI) -> Server:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "course.asgi:application",
+        "--host", HOST, "--port", str(port),
+        "--limit-max-requests", str(MAX_REQUESTS),
+        "--timeout-graceful-shutdown", "1",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    environment = course_environment(path, AWAITLINGS_API=api.url)
+    if tree.sandboxed:
+        command = SANDBOX + command
+        environment.update(HOME=str(path), PYTHONDONTWRITEBYTECODE="1")
+    process = subprocess.Popen(
+        command,
+        cwd=path,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=die_with_this_process,
+    )
+    return Server(f"uvicorn serving {tree}", process, port)
+
+
+def die_with_this_process() -> None:  # in the child, between fork and exec
+    """SIGKILL when this process dies, even by SIGKILL: unshare ignores SIGTERM."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def loop_pid(tree: Tree, server: Server) -> int:
+    """uvicorn's pid as this process's /proc names it: unshare's child when sandboxed."""
+    pid = server.process.pid
+    if not tree.sandboxed:
+        return pid
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            if children:
+                return int(children[0])
+        time.sleep(0.01)
+    raise RuntimeError(f"unshare started no server:\n{server.output()}")
+
+
+def stop(servers: list[Server]) -> None:
+    """Stop every server, all at once. unshare ignores SIGTERM: it is killed, and uvicorn,
+    the first process of its namespace, with it (and every other process there)."""
+    for server in servers:
+        if server.process.args[0] == SANDBOX[0]:
+            server.process.kill()
+        else:
+            server.process.terminate()
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Tree, Served]]:
+    """Every tree served by its own uvicorn, all started at once, each view warmed up."""
+    with contextlib.ExitStack() as stack:
+        homes: dict[Tree, Path] = {}
+        for index, tree in enumerate(PATHS):
+            if tree.sandboxed:  # a folder nobody can read: pytest's temporary folders are root's
+                homes[tree] = Path(tempfile.mkdtemp(prefix="awaitlings-loopwatch-"))
+                stack.callback(shutil.rmtree, homes[tree], ignore_errors=True)
+                homes[tree].chmod(0o755)
+            else:
+                homes[tree] = tmp_path_factory.mktemp(f"tree{index}")
+        api = stack.enter_context(fake_api(ROOT, LATENCY))
+        servers: dict[Tree, tuple[Path, Server]] = {}
+        stack.callback(lambda: stop([server for _, server in servers.values()]))
+        for tree, home in homes.items():
+            path = prepare(tree, home / "course")
+            servers[tree] = path, start(tree, path, api)
+        found: dict[Tree, Served] = {}
+        for tree, (path, server) in servers.items():
+            server.wait_until_listening()
+            site = Site(path, server, api, {FORECAST: 1})
+            for view in sorted(PATHS[tree]):
+                warm = site.request("GET", view)
+                assert warm.status == 200, f"{view} answered {warm}:\n{server.output()}"
+            found[tree] = Served(site, loop_pid(tree, server))
+        yield found
+
+
+def watch(served: Served, path: str) -> tuple[LoopReport, int, str]:
+    """Send AT_ONCE requests to `path` at once while watching the loop: its report, the API
+    calls they made (as the fake API counts them), and what was seen, for messages."""
+    before = len(served.site.settle())
+    with LoopWatch(served.pid) as watcher:
+        total, replies = served.site.at_once(AT_ONCE, "GET", path)
+    assert all(reply.status == 200 for reply in replies), f"{path}: {replies}"
+    expected = before + (AT_ONCE if path == FORECAST else 0)
+    calls = len(served.site.api.wait_for_calls(expected, timeout=10)) - before
+    report = watcher.report()
+    seen = f"{AT_ONCE} requests to {path} took {total:.2f} s together; the watch saw {report}"
+    return report, calls, seen
+
+
+@pytest.mark.parametrize(("tree", "path"), HEALTHY)
+def test_a_healthy_loop_is_never_judged_blocking(
+    served: dict[Tree, Served], tree: Tree, path: str
+) -> None:
+    report, calls, seen = watch(served[tree], path)
+
+    assert report.unreadable is None and report.samples > 0, seen
+    assert WAITING_FOR_WORK & set(report.blocked), f"a healthy loop waits in epoll: {seen}"
+    assert report.blocking(AT_ONCE, calls) is None, seen
+
+
+@pytest.mark.parametrize(("tree", "path", "named"), BLOCKING)
+def test_every_kind_of_blocking_is_caught_and_named(
+    served: dict[Tree, Served], tree: Tree, path: str, named: str
+) -> None:
+    report, calls, seen = watch(served[tree], path)
+
+    verdict = report.blocking(AT_ONCE, calls)
+
+    assert verdict is not None, f"{tree} was not judged blocking: {seen}"
+    assert named in verdict and f"while it served {AT_ONCE} requests" in verdict, verdict
+
+
+@pytest.mark.skipif(not SHIPPED.sandboxed, reason=str(sandbox_missing()))
+def test_a_server_run_as_nobody_in_a_pid_namespace_is_still_watched(
+    served: dict[Tree, Served],
+) -> None:
+    server = served[SHIPPED]
+    status = Path(f"/proc/{server.pid}/status").read_text()
+    ids = {line.split(":")[0]: line.split()[1:] for line in status.splitlines()}
+    assert ids["Uid"][0] == str(NOBODY) and ids["NSpid"] == [str(server.pid), "1"], status
+
+    report, calls, seen = watch(server, ORDER)
+
+    assert report.unreadable is None, seen
+    verdict = report.blocking(AT_ONCE, calls)
+    assert verdict is not None and "clock_nanosleep" in verdict, seen
+
+
+def test_syscalls_are_named_by_machine_and_unknown_numbers_by_number() -> None:
+    x86, arm = syscall_names("x86_64"), syscall_names("aarch64")
+    assert [x86[n] for n in (232, 230, 270, 61, 128, 7, 202)] == [
+        "epoll_wait", "clock_nanosleep", "pselect6", "wait4", "rt_sigtimedwait", "poll", "futex"
+    ]  # fmt: skip
+    assert [arm[n] for n in (22, 115, 72, 260, 137, 73, 98)] == [
+        "epoll_pwait", "clock_nanosleep", "pselect6", "wait4", "rt_sigtimedwait", "ppoll", "futex"
+    ]  # fmt: skip
+    assert syscall_names("sparc") == {}
+
+    report = LoopReport(1, 0.0, 1.0, {"epoll_wait": 0.5, "syscall 999": 0.5})
+    assert "0.50 s in syscall 999 (a blocking call)" in str(report.blocking(1))
+
+
+def test_a_process_that_ends_while_watched_keeps_the_cpu_time_it_used() -> None:
+    work = "for _ in range(5_000_000): pass"  # about 0.15 s of CPU, however loaded the machine
+    process = subprocess.Popen([sys.executable, "-c", work], preexec_fn=die_with_this_process)
+    try:
+        with LoopWatch(process.pid) as watcher:
+            process.wait(timeout=30)
+            time.sleep(0.05)  # the watch goes on after the end
+    finally:
+        process.kill()
+        process.wait()
+
+    report = watcher.report()
+    assert report.samples > 0 and report.cpu_seconds > 0.05, report

@@ -1,0 +1,242 @@
+"""Sealed grading holds against a learner who wants points (issue 14's attacks, one test each).
+
+Each test grades a submission with `--submission` (or `--pristine`) on a
+course cut down to exercise 02, whose scenario the server shows plainly (a
+500 as shipped, the forecast when solved), and checks the hole stays shut.
+The forge tests first show that the forge wins points from plain grading, so
+they cannot pass for a forge that simply does not work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from course.catalog import ROOT
+from grader.sealed.sandbox import LEARNER, confine
+from grader.workspace import copy_course
+from tests.conftest import Course, by_id
+
+pytestmark = pytest.mark.timeout(240)
+
+EX02 = "ex02_missing_await"
+VIEWS = f"exercises/{EX02}/views.py"
+
+# Replaces the grader's result writer inside the test process: every test "passes"
+# (issue 14: "views.py replaces grader.pytest_plugin._write → 180/180").
+FORGE = """
+import grader.pytest_plugin as plugin
+
+_write = plugin._write
+
+
+def _forged(record):
+    if record.get("event") == "test":
+        record.update(outcome="passed", message="", timeout=False)
+    _write(record)
+
+
+plugin._write = _forged
+"""
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    return Course(copy_course(ROOT, tmp_path / "course")).keep(EX02)
+
+
+def submission(course: Course, folder: Path, changes: dict[str, str | None]) -> Path:
+    """A learner's repository: the course's exercises, with `changes` (None deletes)."""
+    shutil.copytree(course.path / "exercises", folder / "exercises")
+    for relative, text in changes.items():
+        path = folder / relative
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def sealed(course: Course, folder: Path, *args: str) -> tuple[int, dict]:
+    code, document = course.grade_json("--submission", str(folder), *args)
+    return code, document
+
+
+def shipped_views(course: Course) -> str:
+    return (course.path / VIEWS).read_text(encoding="utf-8")
+
+
+def test_a_forged_result_wins_plain_grading_but_scores_nothing_sealed(course, tmp_path):
+    forged = shipped_views(course) + FORGE
+    plain = Course(tmp_path / "plain")
+    shutil.copytree(course.path, plain.path)
+    plain.write(VIEWS, forged)
+    _, document = plain.grade_json()
+    assert by_id(document)["missing_await"]["status"] == "passed", "the forge no longer works"
+
+    code, document = sealed(course, submission(course, tmp_path / "mine", {VIEWS: forged}))
+
+    exercise = by_id(document)["missing_await"]
+    assert (code, document["score"], exercise["status"]) == (1, 0, "failed")
+    assert (
+        "the tests passed in the learner's process, but the server did not show it solved"
+        in (exercise["message"])
+    )
+    assert "500" in exercise["outside"]
+    assert any("grader" in flag for flag in exercise["flags"]), exercise["flags"]
+
+
+def test_the_solution_scores_its_points_sealed(course, tmp_path):
+    solved = (course.path / "solutions" / EX02 / "views.py").read_text(encoding="utf-8")
+
+    code, document = sealed(course, submission(course, tmp_path / "mine", {VIEWS: solved}))
+
+    exercise = by_id(document)["missing_await"]
+    assert (code, document["score"], exercise["status"]) == (0, 10, "passed"), exercise
+    assert exercise["outside"].startswith("agrees"), exercise["outside"]
+    assert exercise["flags"] == []
+
+
+def test_files_beyond_the_editable_ones_are_ignored_and_listed(course, tmp_path):
+    bonus = "exercises/ex19_bonus/exercise.toml"
+    test_file = f"exercises/{EX02}/test_missing_await.py"
+    changes = {
+        bonus: 'id = "bonus"\ntitle = "Free points"\nchapter = 1\npoints = 1000\n'
+        'files = ["views.py"]\nhints = ["a", "b"]\n',
+        "exercises/ex19_bonus/views.py": "",
+        "exercises/.pytest.ini": "[pytest]\naddopts = -p no:grader\n",
+        test_file: "def test_nothing():\n    pass\n",
+    }
+
+    _, document = sealed(course, submission(course, tmp_path / "mine", changes))
+
+    assert (document["score"], document["max_score"]) == (0, 10)
+    assert by_id(document)["missing_await"]["status"] == "failed"
+    ignored = document["sealed"]["ignored"]
+    for path in (bonus, "exercises/.pytest.ini", test_file):
+        assert path in ignored, ignored
+
+
+def test_a_submission_without_the_exercises_scores_zero(course, tmp_path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+
+    code, document = sealed(course, folder)
+
+    exercise = by_id(document)["missing_await"]
+    assert (code, document["score"], exercise["status"]) == (1, 0, "error")
+    assert "missing from the submission" in exercise["message"]
+
+
+@pytest.mark.parametrize(
+    "target", ["/dev/zero", "/nonexistent/views.py", "../../grader/manifest.json"]
+)
+def test_an_editable_file_that_is_a_link_is_refused_in_one_line(course, tmp_path, target):
+    folder = submission(course, tmp_path / "mine", {VIEWS: None})
+    (folder / VIEWS).symlink_to(target)
+
+    started = time.monotonic()
+    code, document = sealed(course, folder)
+
+    exercise = by_id(document)["missing_await"]
+    assert (code, exercise["status"]) == (1, "error")
+    assert "is a symbolic link; the grader reads only regular files" in exercise["message"]
+    assert time.monotonic() - started < 60
+
+
+def test_learner_code_runs_confined_and_leaves_no_process_behind(course, tmp_path):
+    marks = Path(tempfile.mkdtemp(prefix="awaitlings-marks-"))
+    marks.chmod(0o777)  # the learner's user writes here
+    spy = f"""
+import os, pathlib, time
+MARKS = pathlib.Path({str(marks)!r})
+(MARKS / f"seen-{{os.getpid()}}").write_text(f"{{os.getuid()}} {{os.getppid()}}")
+try:
+    (pathlib.Path(__file__).resolve().parents[2] / "grader" / "planted.py").write_text("")
+    (MARKS / "wrote-the-course").write_text("")
+except OSError:
+    pass
+if os.fork() == 0:  # issue 14: setsid and a double fork escaped the group kill
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(3)
+        (MARKS / "orphan-alive").write_text("")
+    os._exit(0)
+"""
+    try:
+        sealed(course, submission(course, tmp_path / "mine", {VIEWS: spy + shipped_views(course)}))
+        time.sleep(4)  # the orphan, had it lived, would have written by now
+
+        seen = [path.read_text().split() for path in marks.glob("seen-*")]
+        assert seen, "the learner's views.py never ran"
+        assert not (marks / "orphan-alive").exists(), "a learner process outlived the grade"
+        assert not (marks / "wrote-the-course").exists(), "learner code wrote the course it runs in"
+        sandbox = confine()
+        for uid, parent in seen:
+            if sandbox.user:
+                assert int(uid) == LEARNER[0]
+            if sandbox.pid_namespace:
+                assert int(parent) in (0, 1), "the learner's process can name a process outside"
+    finally:
+        shutil.rmtree(marks, ignore_errors=True)
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_pristine_grades_with_the_course_from_git_never_the_working_tree(course, tmp_path):
+    git(course.path, "init", "-q")
+    git(course.path, "add", "-A")
+    git(course.path, "commit", "-qm", "the template")
+    marker = tmp_path / "imported"
+    # issue 14: a root-level tomllib.py ran inside the grader; edited tests won points
+    course.write("tomllib.py", f"open({str(marker)!r}, 'w').close()\nfrom tomli import *\n")
+    course.write(f"exercises/{EX02}/test_missing_await.py", "def test_nothing():\n    pass\n")
+
+    code, document = course.grade_json("--pristine", "HEAD")
+
+    assert not marker.exists(), "the working tree's tomllib.py was imported"
+    assert (code, document["score"]) == (1, 0)
+    assert document["sealed"]["mode"] == "sealed"
+    assert f"exercises/{EX02}/test_missing_await.py" in document["sealed"]["ignored"]
+
+
+def test_outputs_are_written_by_the_grader_alone(course, tmp_path):
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    environment = {**os.environ, "GITHUB_OUTPUT": str(outputs / "github_output")}
+    # issue 14: learner code rewrote $GITHUB_OUTPUT and the --json file after the grader exited
+    snoop = (
+        "import os\n"
+        "for name in ('GITHUB_OUTPUT', 'AWAITLINGS_OUTPUTS'):\n"
+        "    if name in os.environ:\n"
+        "        open(os.environ[name], 'a').write('result=forged\\n')\n"
+    )
+    folder = submission(course, tmp_path / "mine", {VIEWS: snoop + shipped_views(course)})
+
+    done = subprocess.run(
+        [sys.executable, "grader", "--submission", str(folder), "--classroom", "--json"],
+        cwd=course.path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+    assert json.loads(done.stdout)["score"] == 0
+    assert "forged" not in (outputs / "github_output").read_text()
