@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ from grader.sealed.sandbox import Sandbox
 
 DEFAULT_BUDGET = 120.0  # seconds for one child process
 OUTPUT_TAIL = 4_000  # bytes of the child's output kept for a crash report
+MAX_RESULTS = 16 << 20  # bytes of a results file read at most (a few kilobytes per test)
 POLL = 0.05  # seconds between looks at a running child
 EXIT_GRACE = 2.0  # seconds a finished session gets to exit
 INTERRUPTED = 2  # pytest.ExitCode.INTERRUPTED, without importing pytest here
@@ -153,13 +155,28 @@ def _wait(child: subprocess.Popen[bytes], results_path: Path, budget: float) -> 
 
 
 def _session_finished(results_path: Path) -> bool:
+    return b'"event": "finished"' in read_results_file(results_path, tail=200)
+
+
+def read_results_file(path: Path, tail: int | None = None) -> bytes:
+    """The results file's bytes (its last `tail` only, if given), read as the grader may.
+
+    In sealed grading the file sits in the learner's folder, and the grader
+    reads it as root: it is opened without following a link and without
+    blocking (a FIFO would hang the grader), read only if it is a regular
+    file, and only up to `MAX_RESULTS` bytes ('' otherwise).
+    """
     try:
-        with open(results_path, "rb") as results:
-            results.seek(0, os.SEEK_END)
-            results.seek(max(0, results.tell() - 200))
-            return b'"event": "finished"' in results.read()
-    except FileNotFoundError:
-        return False
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    with os.fdopen(descriptor, "rb") as results:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return b""
+        if tail is not None:
+            results.seek(max(0, info.st_size - tail))
+        return results.read(MAX_RESULTS)
 
 
 class OutputTail:
@@ -186,14 +203,40 @@ class OutputTail:
         return self._tail.decode("utf-8", errors="replace")
 
 
+# What each record of the results file holds: a line that does not match is skipped.
+FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "collected": {"nodeids": list},
+    "start": {"nodeid": str},
+    "finished": {"exitstatus": int},
+    "collect_error": {"nodeid": str, "message": str},
+    "test": {"nodeid": str, "when": str, "outcome": str, "message": str, "timeout": bool},
+}
+
+
+def well_formed(record: object) -> bool:
+    """A record as the plugin writes it: learner code may write anything in that file."""
+    if not isinstance(record, dict) or record.get("event") not in FIELDS:
+        return False
+    fields = FIELDS[record["event"]]
+    if not all(isinstance(record.get(name), kind) for name, kind in fields.items()):
+        return False
+    return all(isinstance(nodeid, str) for nodeid in record.get("nodeids", []))
+
+
+def text(value: object) -> str:
+    """`value` if it is a string, else '' (a record's optional field, as learner code left it)."""
+    return value if isinstance(value, str) else ""
+
+
 def _read_results(path: Path, run: Run) -> None:
-    if not path.exists():
-        return
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    content = read_results_file(path).decode("utf-8", errors="replace")
+    for line in content.splitlines():
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue  # a line cut short by a killed process
+        if not well_formed(record):
+            continue
         if record["event"] == "collected":
             run.collected = record["nodeids"]
         elif record["event"] == "start":
@@ -202,13 +245,10 @@ def _read_results(path: Path, run: Run) -> None:
             # pytest ends a session cut short by learner code (pytest.exit(),
             # even with returncode=0, a KeyboardInterrupt) properly, but not all
             # tests ran: a test still running, or an early end, is not finished.
-            run.last_started = record.get("running") or run.last_started
-            run.ended_by = record.get("ended_by", "")
-            run.finished = (
-                record["exitstatus"] != INTERRUPTED
-                and not record.get("running")
-                and not run.ended_by
-            )
+            running, ended_by = (text(record.get(name)) for name in ("running", "ended_by"))
+            run.last_started = running or run.last_started
+            run.ended_by = ended_by
+            run.finished = record["exitstatus"] != INTERRUPTED and not running and not ended_by
         else:
             run.records.append(record)
 

@@ -88,7 +88,7 @@ def test_a_forged_result_wins_plain_grading_but_scores_nothing_sealed(course, tm
     exercise = by_id(document)["missing_await"]
     assert (code, document["score"], exercise["status"]) == (1, 0, "failed")
     assert (
-        "the tests passed in the learner's process, but the server did not show it solved"
+        "the tests passed, but served by a real server the view did not show the lesson"
         in (exercise["message"])
     )
     assert "500" in exercise["outside"]
@@ -240,3 +240,53 @@ def test_outputs_are_written_by_the_grader_alone(course, tmp_path):
 
     assert json.loads(done.stdout)["score"] == 0
     assert "forged" not in (outputs / "github_output").read_text()
+
+
+def test_a_link_planted_in_the_learners_folder_gives_the_grader_nothing_to_follow(course, tmp_path):
+    # red team, issue 14: a link at $HOME/db.sqlite3 made the grader, as root, overwrite
+    # and chown the file it named; the server's database now goes to a folder of its own
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the teacher's file\n")
+    plant = (
+        "import os\n"
+        "_db = os.path.join(os.environ.get('HOME', ''), 'db.sqlite3')\n"
+        "if not os.path.lexists(_db):\n"
+        f"    os.symlink({str(victim)!r}, _db)\n"
+    )
+    folder = submission(course, tmp_path / "mine", {VIEWS: plant + shipped_views(course)})
+
+    code, document = sealed(course, folder)
+
+    assert (code, document["score"]) == (1, 0)
+    assert victim.read_text() == "the teacher's file\n"
+    assert victim.stat().st_uid == os.getuid()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "open(path, 'a').write('1\\n[]\\n{\"event\": \"test\"}\\n')",  # records of no shape
+        "os.unlink(path); os.mkfifo(path)",  # a reader waits for a writer forever
+        "os.unlink(path); os.symlink('/dev/zero', path)",  # a reader never reaches the end
+    ],
+    ids=["malformed-records", "a-fifo", "a-link-to-dev-zero"],
+)
+def test_a_results_file_the_learner_rewrote_is_that_exercises_problem_alone(
+    course, tmp_path, tamper
+):
+    # red team, issue 14: these crashed the grade (TypeError) or hung it past any budget
+    at_exit = (
+        "import atexit, os\n"
+        "def _tamper():\n"
+        "    path = os.environ['AWAITLINGS_RESULTS']\n"
+        f"    {tamper}\n"
+        "atexit.register(_tamper)\n"
+    )
+    folder = submission(course, tmp_path / "mine", {VIEWS: at_exit + shipped_views(course)})
+
+    started = time.monotonic()
+    code, document = sealed(course, folder)
+
+    assert (code, document["score"]) == (1, 0)
+    assert by_id(document)["missing_await"]["status"] in ("failed", "error")
+    assert time.monotonic() - started < 120

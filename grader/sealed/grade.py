@@ -43,6 +43,7 @@ from grader.workspace import IGNORED
 
 TRUSTED_PARTS = ("course", "exercises", "grader", "conftest.py", "pyproject.toml")  # no solutions
 MAX_DATABASE = 64 << 20  # bytes of a learner server's database the grader reads at most
+PYTHON = sys.executable  # the learner's processes run the grader's own Python
 WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
 
 
@@ -75,7 +76,16 @@ def grade_sealed(
 
         def one(exercise: Exercise) -> ExerciseResult:
             job = Job(trusted, scratch / exercise.folder, sandbox, exercise)
-            return job.grade(submission, scenarios[exercise.folder], database, budget, test_timeout)
+            scenario = scenarios[exercise.folder]
+            try:
+                return job.grade(submission, scenario, database, budget, test_timeout)
+            except Exception as error:  # one exercise's trouble never stops the others' grades
+                return ExerciseResult(
+                    exercise,
+                    problem="error",
+                    problem_message=f"the grader could not grade this exercise: "
+                    f"{type(error).__name__}: {error}",
+                )
 
         with ThreadPoolExecutor(workers) as pool:
             results = list(pool.map(one, exercises))
@@ -134,7 +144,13 @@ class Job:
 
     @property
     def home(self) -> Path:
+        """The tests' own folder: the learner's code writes there."""
         return self.folder / "home"
+
+    @property
+    def server_home(self) -> Path:
+        """The server's folder, made by the grader after the tests: nothing in it is theirs."""
+        return self.folder / "server"
 
     def grade(
         self,
@@ -162,10 +178,11 @@ class Job:
         if scenario is None:
             result.outside = "no outside check: this exercise declares no scenario"
             return result
-        shutil.copyfile(database, self.home / "db.sqlite3")
-        self.sandbox.give(self.home)
+        self.server_home.mkdir()  # new, so no link of the learner's can be in its path
+        shutil.copyfile(database, self.server_home / "db.sqlite3")
         if self.sandbox.user:
-            shutil.chown(self.home / "db.sqlite3", *self.sandbox.user)
+            os.chown(self.server_home / "db.sqlite3", *self.sandbox.user, follow_symlinks=False)
+        self.sandbox.give(self.server_home)
         problems = self.check_outside(scenario)
         result.outside = "; ".join(problems) if problems else "agrees: the server shows it solved"
         if scenario.unconfirmed:
@@ -173,8 +190,8 @@ class Job:
         if problems and result.status == "passed":
             result.problem = "failed"
             result.problem_message = (
-                "the tests passed in the learner's process, but the server did not show it "
-                f"solved: {'; '.join(problems)}"
+                "the tests passed, but served by a real server the view did not show the "
+                f"lesson: {'; '.join(problems)}"
             )
         return result
 
@@ -196,7 +213,9 @@ class Job:
         try:
             with (
                 JudgeAPI(scenario.behaviour) as api,
-                serve_course(self.sandbox, self.tree, self.home, api, sys.executable) as site,
+                serve_course(
+                    self.sandbox, self.tree, self.server_home, api, sys.executable
+                ) as site,
             ):
                 warm = site.request("GET", "/")  # imports every exercise before anything counts
                 if warm.status != 200:

@@ -87,11 +87,11 @@ class Sandbox:
         return environment
 
     def give(self, *paths: Path) -> None:
-        """Make `paths` (folders, created if missing) the learner's to write."""
+        """Make `paths`, folders the grader just made (or makes now), the learner's to write."""
         for path in paths:
             path.mkdir(parents=True, exist_ok=True)
             if self.user:
-                os.chown(path, *self.user)
+                os.chown(path, *self.user, follow_symlinks=False)
             path.chmod(0o755)
 
     def popen(
