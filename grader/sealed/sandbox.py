@@ -26,8 +26,10 @@ import contextlib
 import ctypes
 import os
 import resource
+import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -51,6 +53,9 @@ class Sandbox:
     user: tuple[int, int] | None  # (uid, gid) they run as; None: the grader's own
     pid_namespace: bool
     subreaper: bool = False  # no namespace: the grader kills every orphan after each process
+    # Folders the learner's user cannot pass through (pyenv under /root), each with the paths
+    # below it that the learner's Python needs: see `reexpose`.
+    hidden: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def describe(self) -> str:
         who = "as user nobody" if self.user else "as the grader's own user (not root)"
@@ -71,6 +76,8 @@ class Sandbox:
             # changes, so the learner's process would outlive a killed unshare.
             prefix += ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
             prefix += ["--no-new-privs", "--pdeathsig=KILL", "--"]
+        if self.hidden and self.pid_namespace and self.user:
+            return prefix[:5] + reexpose(self.hidden, prefix[5:] + command)
         return prefix + command
 
     def environment(self, home: Path, **extra: str) -> dict[str, str]:
@@ -136,26 +143,75 @@ def _limit() -> None:  # runs in the child, between fork and exec
             resource.setrlimit(kind, (value, value))
 
 
+def reexpose(hidden: tuple[tuple[str, tuple[str, ...]], ...], command: list[str]) -> list[str]:
+    """`command`, run by a shell that first re-exposes the paths the learner's Python needs.
+
+    In the namespace's own mounts (nothing changes outside it): each folder
+    the learner's user cannot pass through (pyenv's Pythons live under /root,
+    mode 0700) is covered with an empty tmpfs, and only the needed paths
+    below it are bound back, through descriptors opened before the cover.
+    The rest of that folder stays out of the learner's sight.
+    """
+    opened, covered = [], []
+    descriptor = 3
+    for folder, paths in hidden:
+        covered.append(f"mount -t tmpfs -o mode=0755 awaitlings {shlex.quote(folder)}")
+        for path in paths:
+            opened.append(f"exec {descriptor}< {shlex.quote(path)}")
+            covered.append(
+                f"mkdir -p {shlex.quote(path)} && mount --no-canonicalize --bind "
+                f"/proc/self/fd/{descriptor} {shlex.quote(path)} && exec {descriptor}<&-"
+            )
+            descriptor += 1
+    script = " && ".join([*opened, *covered, 'exec "$@"'])
+    return ["/bin/sh", "-c", script, "awaitlings-sandbox", *command]
+
+
+def hidden_paths(paths: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """For each of `paths`, the highest folder above it that others cannot pass through."""
+    found: dict[str, list[str]] = {}
+    outermost = [p for p in paths if not any(Path(p).is_relative_to(o) and p != o for o in paths)]
+    for path in outermost:
+        for ancestor in reversed(Path(path).parents):
+            if ancestor != Path("/") and not os.stat(ancestor).st_mode & stat.S_IXOTH:
+                found.setdefault(str(ancestor), []).append(path)
+                break
+    return tuple((folder, tuple(sorted(set(paths)))) for folder, paths in found.items())
+
+
+def python_paths() -> list[str]:
+    """What this Python needs to run: its installation, its virtualenv, its binary's folder."""
+    binary = os.path.dirname(os.path.realpath(sys.executable))
+    return [os.path.realpath(p) for p in {sys.base_prefix, sys.prefix, binary}]
+
+
 @cache
 def confine() -> Sandbox:
     """What this machine allows: probed once, by running a harmless command each way."""
-    user = LEARNER if os.geteuid() == 0 and _works(Sandbox(LEARNER, False)) else None
-    namespace = shutil.which("unshare") is not None and _works(Sandbox(user, True))
+    namespace = shutil.which("unshare") is not None and _works(Sandbox(None, True))
+    user = None
+    if os.geteuid() == 0:
+        hidden = hidden_paths(python_paths()) if namespace else ()
+        if _works(Sandbox(LEARNER, namespace, hidden=hidden)):
+            user = LEARNER
     if not namespace:
         _become_subreaper()
-    return Sandbox(user, namespace, subreaper=not namespace)
+    return Sandbox(user, namespace, subreaper=not namespace, hidden=hidden if user else ())
 
 
 def _works(sandbox: Sandbox) -> bool:
     """Can `sandbox` start this Python and import the course's packages?"""
     if sandbox.user and not shutil.which("setpriv"):
         return False
-    command = sandbox.command([sys.executable, "-c", "import django, pytest"])
+    # The same interpreter, not just one that runs: a Python whose own files cannot be
+    # read may fall back on another installation's standard library.
+    probe = "import sys, django, pytest; print(sys.base_prefix)"
+    command = sandbox.command([sys.executable, "-c", probe])
     try:
-        done = subprocess.run(command, capture_output=True, timeout=30, cwd="/")
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd="/")
     except (OSError, subprocess.TimeoutExpired):
         return False
-    return done.returncode == 0
+    return done.returncode == 0 and done.stdout.strip() == sys.base_prefix
 
 
 def _become_subreaper() -> None:
