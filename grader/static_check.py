@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePath
+from string import Formatter
 
 # What a name, resolved through the file's imports, reaches. A key matches the
 # dotted name itself or any name under it (`gc` matches `gc.get_objects`); `*`
@@ -72,6 +73,16 @@ RULES: dict[str, str] = {
     "compile": "builds code at run time, which this check cannot read",
     "__import__": "imports modules by computed names, around this check",
     "__builtins__": "reaches exec, eval and __import__ under other names",
+    "__loader__": "the module's loader reads and loads files around this check",
+    "__spec__": "the module's import spec reaches its loader",
+    "pickle": "loading calls any function the data names, around this check",
+    "_pickle": "loading calls any function the data names, around this check",
+    "copyreg": "registers what loading pickled data calls",
+    "shelve": "loading calls any function the data names, around this check",
+    "django.utils.module_loading": "imports modules by computed names, around this check",
+    "typing.get_type_hints": "evaluates annotations as code this check cannot read",
+    "typing.ForwardRef": "evaluates annotations as code this check cannot read",
+    "string.Formatter": "looks up the attributes a text names, around this check",
     "sys.modules": "reaches every loaded module, the grader's included",
     "sys._getframe": "reaches the callers' frames, the harness's included",
     "sys._getframemodulename": "reaches the callers' frames, the harness's included",
@@ -173,7 +184,38 @@ ATTRIBUTES: dict[str, str] = {
     "__wrapped__": "reaches past the wrappers the harness watches functions with",
     "__subclasses__": "reaches every class of the process, the harness's included",
     "__builtins__": "reaches exec, eval and __import__ under other names",
+    "__import__": "imports modules by computed names, around this check",
+    "__self__": "a builtin function's module: reaches builtins and sys",
+    "__loader__": "a module's loader reads and loads files around this check",
+    "__spec__": "a module's import spec reaches its loader",
     "execute_wrappers": "the database hooks the query counter uses",
+}
+
+# Modules a forge reaches as an attribute of another module or object (`os.sys`,
+# `from asyncio import sys`, `threading._thread`), around the imports this check
+# reads: flagged wherever they are read, and resolved to the module itself, so
+# `os.sys.modules` is `sys.modules`. None of them is a submodule of anything.
+REACHED: dict[str, str] = {
+    "sys": "reaches sys around its import: sys.modules holds the grader's modules",
+    "builtins": "reaches builtins around its import: exec, eval and __import__",
+    "gc": "reaches the garbage collector around its import",
+    "_thread": "reaches the threads' internals around its import",
+    "ctypes": "reaches C calls around their import",
+    "importlib": "reaches the import machinery around its import",
+    "atexit": "reaches the exit hooks around their import",
+}
+
+# Modules resolved to themselves when reached through another (`asyncio.os` is
+# `os`, so its environment rules apply), without a flag: `aiofiles.os` is an
+# honest module of its own.
+SAME_MODULES = ("os",)
+
+# Attributes that start with `_` and that honest code sets on objects it did
+# not write: a hand-made decorator copies these.
+HONEST_WRITES: dict[str, str] = {
+    "__name__": "a decorator names its wrapper after the function",
+    "__qualname__": "a decorator names its wrapper after the function",
+    "__doc__": "a decorator documents its wrapper with the function's docstring",
 }
 
 # Attributes that honest code reads but a forge writes.
@@ -211,6 +253,11 @@ STRINGS: dict[str, str] = {
     r"(?:^|[/\\])\.awaitlings(?:[/\\]|$)": "the grader's state folder, with its kept verdicts",
     r"^/proc(?:/|$)": "the process table, where the grader's processes and files are",
     r"\.djcache$": "a file of Django's cache, which a view should fill through the cache API",
+    r"^(?:grader|_?pytest|pytest_\w+|pluggy|conftest|course\.testing|blockbuster|looptime|xdist)"
+    r"\.[\w.]+$": "a module of the grader, the harness or the test runner, named to reach it",
+    r"__(?:import|builtins|globals|code|closure|subclasses|self|loader|spec)__": (
+        "a dunder that reaches code, modules or frames, in a text evaluated somewhere"
+    ),
 }
 
 # Paths outside the exercise, in a path context (a path function's argument, or
@@ -253,11 +300,22 @@ PATH_FUNCTIONS = (
 )
 
 _ENVIRON = ("os.environ", "os.environb")
+_GETENV = ("os.getenv", "os.getenvb")
 _ENV_READS = {"get", "__getitem__", "__contains__"}
 _ENV_WRITES = {"setdefault", "pop", "update", "__setitem__", "__delitem__"}
 _ENV_WHOLE = {"copy", "items", "keys", "values", "clear", "popitem"}
 _MUTATORS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
 _BUILTINS = {*dir(builtins), "__builtins__"}
+_REFLECTION = {"getattr", "hasattr", "setattr", "delattr"}
+_SETTERS = ("object.__setattr__", "object.__delattr__", "type.__setattr__", "type.__delattr__")
+# Dunder methods that look attributes up or set them: `x.__setattr__(name, v)`,
+# or unbound, `object.__setattr__(x, name, v)`.
+_DUNDER_REFLECTION = {
+    "__getattribute__": "getattr",
+    "__getattr__": "getattr",
+    "__setattr__": "setattr",
+    "__delattr__": "delattr",
+}
 
 
 @dataclass(frozen=True)
@@ -280,10 +338,13 @@ def flags(path: str, source: str) -> list[Flag]:
     """
     try:
         tree = ast.parse(source, filename=path)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError):  # Python cannot compile it either
         return []
     checker = _Checker(path, tree)
-    checker.run()
+    try:
+        checker.run()
+    except RecursionError:  # Python compiles deeper expressions than this check reads
+        checker.flag(tree, "nests an expression too deeply for this check to read it")
     return sorted(set(checker.found), key=lambda flag: (flag.line, flag.what))
 
 
@@ -300,11 +361,59 @@ def _rule(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _canonical(name: str) -> tuple[str, tuple[str, str] | None]:
+    """`name` with a module reached through another resolved to itself.
+
+    `os.sys.modules` is `sys.modules`, reached as ("sys", "os"); `asyncio.os.environ`
+    is `os.environ`, reached without a flag (None).
+    """
+    parts = name.split(".")
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index] in REACHED:
+            return ".".join(parts[index:]), (parts[index], ".".join(parts[:index]))
+        if parts[index] in SAME_MODULES:
+            return ".".join(parts[index:]), None
+    return name, None
+
+
 def _environment(name: str) -> tuple[str, bool] | None:
     for pattern, reason, reads in ENVIRONMENT:
         if fnmatchcase(name, pattern):
             return (reason, reads) if reason else None
     return None
+
+
+def _key(call: ast.Call) -> ast.AST | None:
+    """The first argument of `os.getenv(...)`, `os.environ.get(...)`: the variable's name."""
+    if call.args:
+        return call.args[0]
+    return next((keyword.value for keyword in call.keywords if keyword.arg == "key"), None)
+
+
+def _format(template: str, values: list[str | None]) -> str | None:
+    """`template.format(*values)` for plain `{}` and `{0}` fields, else None."""
+    pieces, auto = [], 0
+    try:
+        fields = list(Formatter().parse(template))
+    except ValueError:
+        return None
+    for literal, field, spec, conversion in fields:
+        pieces.append(literal)
+        if field is None:
+            continue
+        if spec or conversion or not (field == "" or field.isdigit()):
+            return None  # `{0.sys}`, `{:>99999999}`: not folded
+        index = auto if field == "" else int(field)
+        auto += 1
+        if index >= len(values) or values[index] is None:
+            return None
+        pieces.append(values[index])
+    return "".join(pieces)
+
+
+def _code(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _short(text: str) -> str:
@@ -316,6 +425,7 @@ class _Binding:
     name: str  # the dotted name it stands for
     by_import: bool  # `import x` (a module) rather than `from x import y`
     flagged: str | None  # the rule that flagged its import, if any
+    star: str | None = None  # the module of `from module import *` that bound it
 
 
 class _Checker:
@@ -328,6 +438,7 @@ class _Checker:
         self.defined: set[str] = set()
         self.constants: dict[str, str] = {}  # module-level NAME = "text"
         self.seen_strings: set[ast.AST] = set()  # already judged as environment names
+        self.stars: list[str] = []  # the modules of `from module import *`
         parts = PurePath(path).parts
         if "exercises" in parts:
             parts = parts[len(parts) - 1 - parts[::-1].index("exercises") :]
@@ -351,6 +462,9 @@ class _Checker:
         for node in nodes:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self.check_import(node)
+        for name in [*REACHED, *SAME_MODULES]:  # `from uuid import *` binds sys
+            if self.stars and name not in self.bindings and name not in self.defined:
+                self.bindings[name] = _Binding(name, True, None, star=self.stars[-1])
         for node in nodes:
             self.check(node)
         for node in nodes:  # last: the environment's keys are judged by now
@@ -372,10 +486,9 @@ class _Checker:
             and self.parents.get(node) is self.tree
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
+            and (text := self.fold(node.value)) is not None
         ):
-            self.constants[node.targets[0].id] = node.value.value
+            self.constants[node.targets[0].id] = text
 
     def absolute(self, level: int, module: str | None) -> str:
         if not level:
@@ -401,12 +514,17 @@ class _Checker:
         for alias in node.names:
             name = f"{module}.{alias.name}" if module.strip(".") else module + alias.name
             if alias.name == "*":
+                self.stars.append(module)
                 rule = _rule(module) or next(
                     ((k, r) for k, r in RULES.items() if k.startswith(module + ".")), None
                 )
                 if rule:
                     self.flag(node, f"imports everything from {module} ({rule[1]})")
                 continue
+            name, reached = _canonical(name)
+            if reached:
+                what = f"imports {reached[0]} from {reached[1]}"
+                self.flag(node, f"{what} ({REACHED[reached[0]]})")
             rule = _rule(name.lstrip("."))  # a relative import past the top: as if absolute
             if rule:
                 self.flag(node, f"imports {name} ({rule[1]})")
@@ -428,7 +546,7 @@ class _Checker:
             root = node.id
         else:
             return None
-        return ".".join([root, *reversed(attrs)]), binding
+        return _canonical(".".join([root, *reversed(attrs)]))[0], binding
 
     def import_root(self, node: ast.AST) -> str | None:
         """The dotted name of `node` when it is (inside) something the file imported."""
@@ -451,6 +569,7 @@ class _Checker:
             self.check_chain(node, parent)
         elif isinstance(node, ast.Call):
             self.check_call(node)
+            self.check_dunder_reflection(node)
         elif isinstance(node, ast.Raise) and node.exc:
             exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
             resolved = self.resolve(exc)
@@ -467,6 +586,13 @@ class _Checker:
     def check_attribute(self, node: ast.Attribute, parent: ast.AST | None) -> None:
         if node.attr in ATTRIBUTES:
             self.flag(node, f"uses .{node.attr} ({ATTRIBUTES[node.attr]})")
+        if node.attr in REACHED:
+            what = f"reaches {node.attr} as an attribute of {_code(node.value)}"
+            self.flag(node, f"{what} ({REACHED[node.attr]})")
+        if not isinstance(node.ctx, ast.Load):
+            self.check_private(node, node.value, node.attr)
+        elif node.attr == "__dict__" and not self.mutates(node, parent):
+            self.check_namespace(node, node.value)
         if node.attr in WRITTEN_ATTRIBUTES:
             written = not isinstance(node.ctx, ast.Load) or (
                 node.attr == "__dict__" and self.mutates(node, parent)
@@ -484,6 +610,54 @@ class _Checker:
             and isinstance(self.parents.get(parent), ast.Call)
         )
 
+    def check_private(self, node: ast.AST, owner: ast.AST, attribute: str) -> None:
+        """`plugin._write = forged`: another object's private attribute set or deleted."""
+        if (
+            attribute.startswith("_")
+            and attribute not in HONEST_WRITES
+            and attribute not in WRITTEN_ATTRIBUTES  # flagged on their own
+            and not self.is_self(owner)
+        ):
+            self.flag(
+                node,
+                f"sets .{attribute} of {_code(owner)}"
+                " (a private attribute of an object the view did not write)",
+            )
+
+    def check_namespace(self, node: ast.AST, owner: ast.AST) -> None:
+        """`vars(sys)`, `os.__dict__`: a module's names looked up as data, around this check."""
+        resolved = self.resolve(owner)
+        if resolved and resolved[1]:
+            self.flag(node, f"reads the namespace of {resolved[0]} (hides what it uses)")
+
+    def is_self(self, node: ast.AST) -> bool:
+        """Whether `node` is the object whose method runs: `super()`, or the first
+        parameter (`self`, `cls`) of a method around it, never rebound.
+
+        A method sets its own object's private attributes; any other object's
+        (`plugin._write = ...`) are not a view's to set.
+        """
+        name = getattr(node.func if isinstance(node, ast.Call) else node, "id", None)
+        if isinstance(node, ast.Call) and (name != "super" or "super" in self.defined):
+            return False
+        method = self.parents.get(node)
+        while method and not (
+            isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+            and isinstance(self.parents.get(method), ast.ClassDef)
+        ):
+            method = self.parents.get(method)
+        if not method or any(
+            isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+            for decorator in method.decorator_list
+        ):
+            return False
+        first = [arg.arg for arg in [*method.args.posonlyargs, *method.args.args][:1]]
+        rebound = any(
+            isinstance(n, ast.Name) and n.id in first and not isinstance(n.ctx, ast.Load)
+            for n in ast.walk(method)
+        )
+        return bool(first) and name in {"super", *first} and not rebound
+
     def check_chain(self, node: ast.Name | ast.Attribute, parent: ast.AST | None) -> None:
         resolved = self.resolve(node)
         if not resolved:
@@ -492,13 +666,34 @@ class _Checker:
         rule = _rule(name)
         if rule and rule[0] != (binding.flagged if binding else None):
             self.flag(node, f"uses {name} ({rule[1]})")
-        if name.startswith(_ENVIRON) or name == "os.getenv":
+        if name.startswith(_ENVIRON) or name in _GETENV:
             self.check_environment(node, name, parent)
+        if binding and binding.star and binding.name in REACHED:
+            what = f"uses {binding.name} from `from {binding.star} import *`"
+            self.flag(node, f"{what} ({REACHED[binding.name]})")
+        called = isinstance(parent, ast.Call) and parent.func is node
+        if (
+            binding
+            and binding.by_import
+            and isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and not (called or self.reflected(node, parent))
+        ):
+            self.flag(node, f"uses the module {name} as a value (hides what it reaches)")
+        if (name in {"setattr", "delattr"} or name.endswith(_SETTERS)) and not called:
+            self.flag(node, f"uses {name} as a value (hides what it sets)")
         if binding and isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
             self.flag(node, f"replaces {name} (monkeypatches a module the view did not write)")
         written = isinstance(parent, ast.Call) and self.mutates(parent, self.parents.get(parent))
         if name == "vars" and written:  # vars(module)[k] = v, vars(module).update(...)
             self.flag(parent, f"writes vars() ({WRITTEN_ATTRIBUTES['__dict__']})")
+
+    def reflected(self, node: ast.AST, parent: ast.AST | None) -> bool:
+        """Whether `node` is the object of getattr/setattr/...: judged by its own rules."""
+        if not (isinstance(parent, ast.Call) and parent.args and parent.args[0] is node):
+            return False
+        resolved = self.resolve(parent.func)
+        return bool(resolved) and resolved[0] in _REFLECTION
 
     def check_call(self, node: ast.Call) -> None:
         resolved = self.resolve(node.func)
@@ -508,49 +703,83 @@ class _Checker:
         if any(fnmatchcase(name, pattern) for pattern in PATH_FUNCTIONS):
             for argument in node.args:
                 self.check_path(argument)
-        if name in {"getattr", "setattr", "delattr", "hasattr"} or name.endswith(
-            ("object.__setattr__", "object.__delattr__", "type.__setattr__")
-        ):
-            self.check_reflection(node, name)
+        if name in _REFLECTION and len(node.args) >= 2:
+            self.check_reflection(node, name, node.args[0], node.args[1])
+        if name == "vars" and node.args:
+            self.check_namespace(node, node.args[0])
+        if name in {"operator.attrgetter", "operator.methodcaller"}:
+            self.check_getter(node, name)
 
-    def check_reflection(self, node: ast.Call, function: str) -> None:
-        """`getattr(os, "kill")` is `os.kill`; `setattr(httpx, "Client", ...)` a monkeypatch."""
-        if len(node.args) < 2:
+    def check_dunder_reflection(self, node: ast.Call) -> None:
+        """`x.__setattr__("_y", v)`, `object.__setattr__(x, "_y", v)`: setattr by its dunder."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr in _DUNDER_REFLECTION):
             return
-        target, attribute = node.args[0], node.args[1]
+        function = _DUNDER_REFLECTION[func.attr]
+        owner = self.resolve(func.value)
+        if owner and owner[0] in {"object", "type"} and len(node.args) >= 2:  # unbound
+            self.check_reflection(node, function, node.args[0], node.args[1])
+        elif node.args:
+            self.check_reflection(node, function, func.value, node.args[0])
+
+    def check_reflection(
+        self, node: ast.Call, function: str, target: ast.AST, attribute: ast.AST
+    ) -> None:
+        """`getattr(os, "kill")` is `os.kill`; `setattr(httpx, "Client", ...)` a monkeypatch."""
         resolved = self.resolve(target)
         root = self.import_root(target)
-        if isinstance(attribute, ast.Constant) and isinstance(attribute.value, str):
+        reads = function in {"getattr", "hasattr"}
+        text = self.fold(attribute)
+        if text is not None:
+            if text in REACHED:
+                what = f"reaches {text} as an attribute of {_code(target)}"
+                self.flag(node, f"{what} ({REACHED[text]})")
             if resolved:
-                rule = _rule(f"{resolved[0]}.{attribute.value}")
+                full = _canonical(f"{resolved[0]}.{text}")[0]
+                rule = _rule(full)
                 binding = resolved[1]
                 flagged = {binding.flagged if binding else None, (_rule(resolved[0]) or ("",))[0]}
                 if rule and rule[0] not in flagged:  # not flagged already at its import or use
-                    self.flag(node, f"uses {resolved[0]}.{attribute.value} ({rule[1]})")
-            if root and not function.endswith(("getattr", "hasattr")):
+                    self.flag(node, f"uses {full} ({rule[1]})")
+            if root and not reads:
                 self.flag(
                     node,
-                    f"replaces {root}.{attribute.value}"
-                    " (monkeypatches a module the view did not write)",
+                    f"replaces {root}.{text} (monkeypatches a module the view did not write)",
                 )
-        elif resolved and resolved[1] and resolved[1].by_import:
-            self.flag(node, f"looks up a computed name in {resolved[0]} (hides what it uses)")
-        elif root and not function.endswith(("getattr", "hasattr")):
-            self.flag(node, f"replaces an attribute of {root} (monkeypatches a module)")
+            if not reads:
+                self.check_private(node, target, text)
+        if not self.plain(attribute):
+            if not reads and not self.is_self(target):  # `setattr(self, key, value)`
+                owner = root or _code(target)
+                self.flag(node, f"sets an attribute of {owner} by a computed name (hides which)")
+            elif resolved and resolved[1]:
+                self.flag(node, f"looks up a computed name in {resolved[0]} (hides what it uses)")
+
+    def check_getter(self, node: ast.Call, function: str) -> None:
+        """`operator.attrgetter("sys.modules")(os)`: getattr by another name."""
+        names = node.args if function.endswith("attrgetter") else node.args[:1]
+        for argument in names:
+            text = self.fold(argument)
+            if text is None:
+                self.flag(node, f"uses {function} with a computed name (hides what it reaches)")
+                continue
+            for part in text.split("."):
+                if part in REACHED or part in _DUNDER_REFLECTION or part in ATTRIBUTES:
+                    self.flag(node, f"uses {function} to reach .{part} (hides what it reaches)")
 
     # -- the environment -----------------------------------------------------
 
     def check_environment(self, node: ast.AST, name: str, parent: ast.AST | None) -> None:
         method = name.rsplit(".", 1)[1] if name.count(".") == 2 else None
         call = parent if isinstance(parent, ast.Call) and parent.func is node else None
-        if name == "os.getenv":
-            if call and call.args:
-                self.env_key(call.args[0], write=False)
+        if name in _GETENV:
+            if call:
+                self.env_key(_key(call), write=False, at=call)
         elif method in _ENV_READS or method in _ENV_WRITES:
             if call and method == "update":
                 self.env_update(call)
-            elif call and call.args:
-                self.env_key(call.args[0], write=method in _ENV_WRITES)
+            elif call:
+                self.env_key(_key(call), write=method in _ENV_WRITES, at=call)
         elif method in _ENV_WHOLE:
             self.flag(node, f"uses {name} (the environment holds the grader's output paths)")
         elif method is None and isinstance(parent, ast.Subscript) and parent.value is node:
@@ -573,23 +802,54 @@ class _Checker:
                 ast.copy_location(key, call)
                 self.env_key(key, write=True)
 
-    def env_key(self, key: ast.AST, *, write: bool) -> None:
+    def env_key(self, key: ast.AST | None, *, write: bool, at: ast.AST | None = None) -> None:
+        """Judge the name of an environment variable: a text, or computed (flagged)."""
+        if key is None:  # `os.getenv(**names)`
+            key = ast.copy_location(ast.Name("?", ast.Load()), at or ast.Module())
         self.seen_strings.add(key)
-        text = self.text(key)
+        if not self.plain(key):
+            verb = "writes" if write else "reads"
+            self.flag(key, f"{verb} an environment variable whose name is computed (hides which)")
+        text = self.fold(key)
         if text is None:
-            if write:
-                self.flag(key, "writes an environment variable whose name is computed")
             return
         judged = _environment(text)
         if judged and (write or judged[1]):
             verb = "sets" if write else "reads"
             self.flag(key, f"{verb} the environment variable {text} ({judged[0]})")
 
-    def text(self, node: ast.AST) -> str | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
+    def plain(self, node: ast.AST) -> bool:
+        """A text as written: a string literal, or a module-level constant holding one."""
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str)
+        return isinstance(node, ast.Name) and node.id in self.constants
+
+    def fold(self, node: ast.AST) -> str | None:
+        """The text an expression builds from literals: `"A_" + "B"`, f-strings, join, format."""
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
         if isinstance(node, ast.Name):
             return self.constants.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.fold(node.left), self.fold(node.right)
+            return None if left is None or right is None else left + right
+        if isinstance(node, ast.JoinedStr):
+            parts = [self.fold(part) for part in node.values]
+            return None if None in parts else "".join(parts)  # type: ignore[arg-type]
+        if isinstance(node, ast.FormattedValue) and node.conversion == -1 and not node.format_spec:
+            return self.fold(node.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base = self.fold(node.func.value)
+            items = node.args[0].elts if node.args and hasattr(node.args[0], "elts") else None
+            if base is None or node.keywords:
+                return None
+            if node.func.attr == "join" and len(node.args) == 1 and items is not None:
+                parts = [self.fold(item) for item in items]
+                return None if None in parts else base.join(parts)  # type: ignore[arg-type]
+            if node.func.attr == "format":
+                return _format(base, [self.fold(argument) for argument in node.args])
+            if node.func.attr in {"upper", "lower", "strip"} and not node.args:
+                return getattr(base, node.func.attr)()
         return None
 
     # -- strings and paths ---------------------------------------------------

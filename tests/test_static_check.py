@@ -497,6 +497,265 @@ FORGES = [
         """,
         ["imports exercises.ex03_blocking_sleep.test_blocking_sleep"],
     ),
+    # Red team, issue 14 session 13: 17 views forged the verdict with 0 flags, by
+    # `from os import sys`, then `plugin._write = passed` on the module it held.
+    (
+        "sys_from_os",
+        """
+        from os import sys as _s
+
+        def _forge():
+            plugin = _s.modules.get("grader.pytest_plugin")
+            write = plugin._write
+            plugin._write = lambda record: write({**record, "outcome": "passed"})
+        """,
+        [
+            "imports sys from os",
+            "uses sys.modules",
+            "sets ._write of plugin",
+            "mentions 'grader.pytest_plugin'",
+        ],
+    ),
+    # Red team, issue 14 session 13: any module's `sys` (os.sys, asyncio.sys,
+    # os.path's through an alias) and the like reach sys around its import.
+    (
+        "sys_as_a_module_attribute",
+        """
+        import asyncio
+        import os
+        import os.path as p
+        import threading
+
+        modules = os.sys.modules
+        loop_sys = asyncio.sys
+        path_sys = p.sys
+        threading._thread.interrupt_main()
+        """,
+        [
+            "reaches sys as an attribute of os",
+            "uses sys.modules",
+            "reaches sys as an attribute of asyncio",
+            "reaches sys as an attribute of p",
+            "uses _thread.interrupt_main",
+        ],
+    ),
+    (
+        "gc_builtins_ctypes_as_attributes",
+        """
+        import logging
+        from multiprocessing import sharedctypes
+
+        def forge(module):
+            module.gc.get_objects()
+            module.builtins.exec("")
+            return sharedctypes.ctypes, logging.importlib
+        """,
+        [
+            "reaches gc as an attribute of module",
+            "reaches builtins as an attribute of module",
+            "reaches ctypes as an attribute of sharedctypes",
+            "reaches importlib as an attribute of logging",
+        ],
+    ),
+    # Red team, issue 14 session 13: `sys` bound by `from uuid import *`, and
+    # `getattr(os, "sys")`, `os.__getattribute__("sys")`.
+    (
+        "sys_by_star_and_getattr",
+        """
+        from uuid import *
+        import os
+
+        star = sys.modules
+        through_getattr = getattr(os, "sys")
+        through_dunder = os.__getattribute__("sys")
+        """,
+        ["uses sys from `from uuid import *`", "reaches sys as an attribute of os"],
+    ),
+    # Red team, issue 14 session 13: the plugin's private attribute set on the
+    # object held in a variable, by assignment, setattr and its dunders.
+    (
+        "private_attribute_of_another_object",
+        """
+        def forge(plugin, forged, name):
+            plugin._write = forged
+            del plugin._flush
+            setattr(plugin, "_write", forged)
+            object.__setattr__(plugin, "_seen", set())
+            plugin.__setattr__("_done", True)
+        """,
+        [
+            "sets ._write of plugin",
+            "sets ._flush of plugin",
+            "sets ._seen of plugin",
+            "sets ._done of plugin",
+        ],
+    ),
+    (
+        "setattr_by_computed_name",
+        """
+        import functools
+
+        def forge(plugin, forged):
+            setattr(plugin, "_wr" + "ite", forged)
+            setattr(plugin, chr(95) + "write", forged)
+            functools.partial(setattr, plugin)("_write", forged)
+        """,
+        [
+            "sets ._write of plugin",
+            "sets an attribute of plugin by a computed name",
+            "uses setattr as a value",
+        ],
+    ),
+    # A method's `self` is its own object, unless it is not a method's or it is rebound.
+    (
+        "self_that_is_not_self",
+        """
+        def forge(self, forged):
+            self._write = forged
+
+        class Forge:
+            @staticmethod
+            def plant(self, forged):
+                self._flush = forged
+
+            def swap(self, plugin, forged):
+                self = plugin
+                self._done = forged
+        """,
+        ["sets ._write of self", "sets ._flush of self", "sets ._done of self"],
+    ),
+    # Red team, issue 14 session 13: `os.environ["AWAITLINGS_" + "RESULTS"]` (a
+    # crash and a hang of the root grader), and the other computed names.
+    (
+        "environment_name_concatenated",
+        """
+        import os
+
+        path = os.environ["AWAITLINGS_" + "RESULTS"]
+        """,
+        [
+            "reads an environment variable whose name is computed",
+            "reads the environment variable AWAITLINGS_RESULTS",
+        ],
+    ),
+    (
+        "environment_name_fstring",
+        """
+        import os
+
+        WHICH = "RESULTS"
+        path = os.environ.get(f"AWAITLINGS_{WHICH}")
+        """,
+        [
+            "reads an environment variable whose name is computed",
+            "reads the environment variable AWAITLINGS_RESULTS",
+        ],
+    ),
+    (
+        "environment_name_format_and_join",
+        """
+        import os
+
+        one = os.getenv("AWAITLINGS_{}".format("RESULTS"))
+        two = "".join(["GITHUB", "_OUTPUT"]) in os.environ
+        """,
+        [
+            "reads the environment variable AWAITLINGS_RESULTS",
+            "reads the environment variable GITHUB_OUTPUT",
+        ],
+    ),
+    (
+        "environment_name_unknown",
+        """
+        import os
+
+        def forge(name):
+            return os.environ[name], os.getenv(name), os.environ.get(name[::-1])
+        """,
+        ["reads an environment variable whose name is computed"],
+    ),
+    # ... and `os` reached through another module, with its environment.
+    (
+        "environment_through_another_module",
+        """
+        import asyncio
+
+        path = asyncio.os.environ["AWAITLINGS_RESULTS"]
+        """,
+        ["reads the environment variable AWAITLINGS_RESULTS"],
+    ),
+    # Red team, issue 14 session 13: lookups that hide the name they reach.
+    (
+        "getattr_by_computed_name",
+        """
+        import sys
+        from os import path
+
+        modules = getattr(sys, "mod" + "ules")
+        hidden = getattr(path, "".join(["s", "y", "s"]))
+        """,
+        [
+            "uses sys.modules",
+            "looks up a computed name in sys",
+            "looks up a computed name in os.path",
+            "reaches sys as an attribute of path",
+        ],
+    ),
+    (
+        "namespaces_as_data",
+        """
+        import os
+        import sys
+
+        modules = vars(sys)["modules"]
+        also = sys.__dict__["modules"]
+        alias = os
+        """,
+        ["reads the namespace of sys", "uses the module os as a value"],
+    ),
+    (
+        "getters_by_other_names",
+        """
+        import operator
+        import string
+
+        def forge(module):
+            modules = operator.attrgetter("sys.modules")(module)
+            field = string.Formatter().get_field("0.sys", (module,), {})
+        """,
+        ["uses operator.attrgetter to reach .sys", "uses string.Formatter"],
+    ),
+    (
+        "imports_by_other_names",
+        """
+        import pickle
+        import typing
+        from django.utils.module_loading import import_string
+
+        def hint(x: "__import__('gc')"):
+            pass
+
+        plugin = import_string("grader.pytest_plugin")
+        typing.get_type_hints(hint)
+        gc = len.__self__.__import__("gc")
+        data = __loader__.get_data("views.py")
+        """,
+        [
+            "imports pickle",
+            "imports django.utils.module_loading.import_string",
+            "mentions \"__import__('gc')\"",
+            "uses typing.get_type_hints",
+            "uses .__self__",
+            "uses __loader__.get_data",
+        ],
+    ),
+    # Red team, issue 14 session 13: an expression Python compiles but deeper
+    # than this check's recursion would crash it, and hide the rest of the file.
+    (
+        "too_deep_to_read",
+        "import os\n\nos.getenv('AWAITLINGS_RESULTS'" + ' + ""' * 1500 + ")\n",
+        ["nests an expression too deeply for this check to read it"],
+    ),
 ]
 
 
@@ -555,6 +814,53 @@ HONEST_WRONG = {
     "leftover_breakpoint": """
         async def forecast(request):
             breakpoint()
+        """,
+    # A class's methods set their own object's private attributes, by name or
+    # not; a hand-made decorator names its wrapper (red team, issue 14 session 13:
+    # the rules on private attributes and computed names leave these alone).
+    "own_private_attributes": """
+        import asyncio
+        import operator
+
+        import aiofiles.os
+
+        def named(function):
+            def wrapper(*args):
+                return function(*args)
+            wrapper.__name__ = function.__name__
+            wrapper.__qualname__ = function.__qualname__
+            wrapper.__doc__ = function.__doc__
+            return wrapper
+
+        class Cache:
+            _instance = None
+
+            def __init__(self, **options):
+                self._entries = {}
+                for key, value in options.items():
+                    setattr(self, key, value)
+                def done():
+                    self._closed = True
+                self._done = done
+
+            @classmethod
+            def shared(cls):
+                cls._instance = cls._instance or cls()
+                return cls._instance
+
+            def __setattr__(self, key, value):
+                super().__setattr__(key, value)
+
+        class Frozen:
+            def __post_init__(self):
+                object.__setattr__(self, "_cache", {})
+
+        BY_MAKER = operator.attrgetter("maker.name")
+        HAS_TASK_GROUP = hasattr(asyncio, "TaskGroup")
+
+        async def tidy(path):
+            if await aiofiles.os.path.exists(path):
+                await aiofiles.os.remove(path)
         """,
 }
 
