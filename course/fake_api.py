@@ -9,6 +9,13 @@
 
 Exercise 15's parcel carrier answers at /track/<id> (`GET /track/A1`).
 
+The answers are always the same ones (`ANSWERS`, `answer_for`). The grader's
+own copy is given a salt, a secret drawn afresh for each of its servers: each
+call's answer then keeps its shape but not its values (another city,
+temperature, headline, price, parcel status, drawn from the salt and the
+call's number), so a view shows an answer of the API only by asking for it,
+and the grader knows which call brought it.
+
 Each answer takes `--latency` seconds, like a real remote API, so you can see
 with curl or a browser whether your views wait for it one request at a time
 or all together. Every call is printed as it ends: answered, or abandoned by
@@ -19,8 +26,10 @@ never use it: they fake the APIs in-process.
 
 import argparse
 import asyncio
+import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,16 +44,47 @@ ANSWERS = {
 }
 
 
-def answer_for(path: str) -> dict | None:
+# What a salt draws from (`answer_for`): values of the same kind as the constant answers.
+CITIES = ("Lisbon", "Porto", "Oslo", "Lima", "Quito", "Accra", "Hanoi", "Perth", "Turin", "Cork")
+SKIES = ("clear", "cloudy", "rain", "fog", "snow", "storm")
+WHEREABOUTS = ("out for delivery", "in transit", "at the depot", "held at customs", "delivered")
+
+
+def answer_for(path: str, salt: str = "") -> dict | None:
+    """The answer at `path` (None: not found). A non-empty `salt` changes its values, never
+    its shape, the same way for the same salt: only one who knows the salt can tell it."""
+    number = drawn(salt, path)
     if path.startswith("/prices/") and path.removeprefix("/prices/").isdigit():
         product = int(path.removeprefix("/prices/"))
-        return {"id": product, "price": product * 1.5}
+        price = round(1 + number % 100_000 / 100, 2) if salt else product * 1.5
+        return {"id": product, "price": price}
     parcel = path.removeprefix("/track/")
     if path.startswith("/track/") and parcel and "/" not in parcel:  # exercise 15's carrier
-        return {"id": parcel, "status": f"{parcel} is out for delivery"}
-    if path in ("/a/forecast", "/b/forecast"):  # the two mirrors of exercise 12
-        return {**ANSWERS["/forecast"], "mirror": path[1]}
-    return ANSWERS.get(path)
+        if not salt:
+            return {"id": parcel, "status": f"{parcel} is out for delivery"}
+        whereabouts = WHEREABOUTS[number % len(WHEREABOUTS)]
+        city = CITIES[number // len(WHEREABOUTS) % len(CITIES)]
+        return {"id": parcel, "status": f"{parcel} is {whereabouts} near {city}"}
+    if path in ("/a/forecast", "/b/forecast"):  # the two mirrors of exercise 12: one forecast
+        return {**answer_for("/forecast", salt and f"{salt} mirrors"), "mirror": path[1]}
+    answer = ANSWERS.get(path)
+    if answer is None or not salt:
+        return answer
+    if path in ("/forecast", "/weather"):
+        return {
+            "city": CITIES[number % len(CITIES)],
+            "temperature": number // len(CITIES) % 51 - 10,  # -10 to 40
+            "sky": SKIES[number // len(CITIES) // 51 % len(SKIES)],
+        }
+    if path == "/news":
+        return {"headline": f"Async views ship in release {number % 90 + 10}.{number // 90 % 100}"}
+    return {"AWAIT": round(10 + number % 9_000 / 100, 2)}  # /stocks
+
+
+def drawn(salt: str, path: str) -> int:
+    """A large number that only `salt` and `path` decide."""
+    digest = hashlib.sha256(f"{salt}\n{path}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 async def caller_left(receive) -> None:
@@ -72,6 +112,7 @@ class Behaviour:
     fail: dict[str, str] = field(default_factory=dict)  # path → a status, or "close"
     hang: set[str] = field(default_factory=set)
     busy: dict[str, int] = field(default_factory=dict)  # path → 503s still to answer
+    salt: str = ""  # non-empty: each call's answer is drawn from it and the call's number
 
     def describe(self) -> str:
         odd = [f"{path} takes {seconds:g} s" for path, seconds in self.slow.items()]
@@ -87,6 +128,7 @@ def say(line: str) -> None:
 
 def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
     """The fake APIs as an ASGI app; `report` gets a line per call as it ends."""
+    numbers: Counter[str] = Counter()  # calls so far, path by path
 
     async def app(scope: dict, receive, send) -> None:
         if scope["type"] != "http":
@@ -94,6 +136,9 @@ def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
         loop = asyncio.get_running_loop()
         started = loop.time()
         path = scope["path"]
+        # salted, no two calls to a path answer alike: the n-th ones of the mirrors agree
+        salt = behaviour.salt and f"{behaviour.salt} {numbers[path]}"
+        numbers[path] += 1
         call = f"{scope['method']} {path}"
         wait = None if path in behaviour.hang else behaviour.slow.get(path, behaviour.latency)
         left = asyncio.ensure_future(caller_left(receive))
@@ -102,7 +147,7 @@ def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
             report(f"{call} abandoned by the caller after {loop.time() - started:.2f} s")
             return
         left.cancel()
-        answer = answer_for(path)
+        answer = answer_for(path, salt)
         status = 200 if answer is not None else 404
         failure = behaviour.fail.get(path)
         if behaviour.busy.get(path, 0) > 0:

@@ -10,7 +10,14 @@ import asyncio
 import httpx
 import pytest
 
-from course.fake_api import Behaviour, DroppedOnPurpose, make_app, path_and_value
+from course.fake_api import (
+    ANSWERS,
+    Behaviour,
+    DroppedOnPurpose,
+    answer_for,
+    make_app,
+    path_and_value,
+)
 
 
 async def get(behaviour: Behaviour, path: str) -> httpx.Response:
@@ -71,3 +78,41 @@ async def test_a_slow_path_takes_its_own_time():
 def test_path_options_must_read_path_equals_value(text):
     with pytest.raises(argparse.ArgumentTypeError, match="expected PATH=VALUE"):
         path_and_value(text)
+
+
+PATHS = [*ANSWERS, "/prices/7", "/track/A1", "/a/forecast", "/b/forecast"]
+
+
+def shape(answer: object) -> object:
+    """The answer's keys and value types, nested."""
+    if isinstance(answer, dict):
+        return {key: shape(value) for key, value in answer.items()}
+    return type(answer)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_salt_changes_every_answers_values_but_not_its_shape(path):
+    # The grader salts its fake API: a view shows the answer only by asking for it.
+    plain = answer_for(path)
+    salted = [answer_for(path, salt) for salt in ("one salt", "another", "a third")]
+    assert plain is not None and plain == answer_for(path, "")
+    assert all(shape(answer) == shape(plain) for answer in salted)
+    assert all(answer != plain for answer in salted)
+    assert len({repr(answer) for answer in salted}) == len(salted)
+    assert answer_for(path, "one salt") == salted[0]  # the same salt, the same answer
+
+
+def test_the_salted_mirrors_give_one_forecast_and_their_own_name():
+    a, b = answer_for("/a/forecast", "salt"), answer_for("/b/forecast", "salt")
+    assert (a.pop("mirror"), b.pop("mirror")) == ("a", "b")
+    assert a == b
+
+
+async def test_salted_each_call_answers_anew():
+    # The grader's fake API: a reply is traced to the very call whose answer it carries.
+    app = make_app(Behaviour(latency=0, salt="salt"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://fake") as client:
+        answers = [(await client.get("/news")).json() for _ in range(3)]
+    assert answers == [answer_for("/news", f"salt {number}") for number in range(3)]
+    assert len({answer["headline"] for answer in answers}) == 3

@@ -6,8 +6,8 @@ request, does not show from outside under uvicorn: Django gives a sync view a
 thread of its own, so the shipped view answers the same, as fast.
 """
 
-from course.fake_api import ANSWERS, Behaviour
-from grader.sealed.scenario import Scenario, side_by_side, wrong_answers
+from course.fake_api import Behaviour
+from grader.sealed.scenario import Scenario, carried, side_by_side
 from grader.sealed.site import Site
 
 PATH = "/first_async_view/"
@@ -16,7 +16,7 @@ AT_ONCE = 5
 
 def check(site: Site) -> list[str]:
     _seconds, replies = site.at_once(AT_ONCE, "GET", PATH)
-    wrong = wrong_answers(PATH, replies, ANSWERS["/forecast"])
+    wrong = carried(site, PATH, replies, "/forecast", "the weather API")
     if wrong:
         return wrong
     return side_by_side(site, PATH, AT_ONCE, "/forecast", "the weather API")

@@ -1,7 +1,6 @@
 """Outside check of exercise 02: the forecast reaches the visitor, so the coroutine ran."""
 
-from course.fake_api import ANSWERS
-from grader.sealed.scenario import Scenario, unexpected
+from grader.sealed.scenario import Scenario, carried, unlike
 from grader.sealed.site import Site
 
 PATH = "/missing_await/"
@@ -9,7 +8,10 @@ PATH = "/missing_await/"
 
 def check(site: Site) -> list[str]:
     reply = site.request("GET", PATH)
-    if problems := unexpected(PATH, reply, 200, {"forecast": ANSWERS["/forecast"]}):
+    problems = unlike(
+        PATH, reply, lambda body: list(body) == ["forecast"], '{"forecast": <the forecast>}'
+    ) or carried(site, PATH, [reply], "/forecast", "the weather API", lambda body: body["forecast"])
+    if problems:
         return problems
     site.api.settle()  # a call is counted once its answer is sent
     answered = site.api.records.answered["/forecast"]

@@ -1,8 +1,9 @@
 """Outside check of exercise 04: five requests sent at once all have their call to the weather
-API in flight together, and the server's event loop never blocked while they waited."""
+API in flight together, each answered with the forecast its own call brought back, and the
+server's event loop never blocked while they waited."""
 
-from course.fake_api import ANSWERS, Behaviour
-from grader.sealed.scenario import Scenario, at_once_watched, side_by_side, wrong_answers
+from course.fake_api import Behaviour
+from grader.sealed.scenario import Scenario, at_once_watched, carried, side_by_side
 from grader.sealed.site import Site
 
 PATH = "/async_http_client/"
@@ -15,7 +16,7 @@ LATENCY = 1.0
 
 def check(site: Site) -> list[str]:
     replies, blocked = at_once_watched(site, AT_ONCE, "GET", PATH)
-    wrong = wrong_answers(PATH, replies, ANSWERS["/forecast"])
+    wrong = carried(site, PATH, replies, "/forecast", "the weather API")
     if wrong:
         return wrong
     return blocked + side_by_side(site, PATH, AT_ONCE, "/forecast", "the weather API")

@@ -1,16 +1,25 @@
 """Outside check of exercise 07: the dashboard's three calls are in flight at once."""
 
-from course.fake_api import ANSWERS, Behaviour
-from grader.sealed.scenario import Scenario, one_after_another, unexpected
+from course.fake_api import Behaviour
+from grader.sealed.scenario import Scenario, carried, one_after_another, unlike
 from grader.sealed.site import Site
 
 PATH = "/gather_fanout/"
-DASHBOARD = {"weather": ANSWERS["/weather"], "news": ANSWERS["/news"], "stocks": ANSWERS["/stocks"]}
+APIS = {"weather": "/weather", "news": "/news", "stocks": "/stocks"}  # part → the API's path
 
 
 def check(site: Site) -> list[str]:
     reply = site.request("GET", PATH)
-    return unexpected(PATH, reply, 200, DASHBOARD) or one_after_another(site, 3)
+    expected = '{"weather": …, "news": …, "stocks": …}, each the answer of its API'
+    if problems := unlike(PATH, reply, lambda body: set(body) == set(APIS), expected):
+        return problems
+    for part, api in APIS.items():
+        wrong = carried(
+            site, PATH, [reply], api, f"the {part} API", lambda body, part=part: body[part]
+        )
+        if wrong:
+            return wrong
+    return one_after_another(site, 3)
 
 
 SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5))

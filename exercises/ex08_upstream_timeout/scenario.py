@@ -1,9 +1,10 @@
 """Outside check of exercise 08: a weather API that never answers gets a 504 by the deadline.
 
-The fake API's `/forecast` hangs. The view must answer 504 with a JSON error
-once DEADLINE has passed (not before, and within a generous multiple of it
-even on a loaded machine), and its call must end then: the fake API sees it
-abandoned, not still waiting.
+The fake API's `/forecast` hangs. The view must call it, answer 504 with a
+JSON error once DEADLINE has passed (not before, and within a generous
+multiple of it even on a loaded machine), and its call must end then: the
+fake API sees it held for most of the deadline, then abandoned, not still
+waiting.
 """
 
 from course.fake_api import Behaviour
@@ -14,6 +15,10 @@ PATH = "/upstream_timeout/"
 DEADLINE = 2.0  # seconds, as the README and the shipped views.py say
 PATIENCE = 3 * DEADLINE  # how long the judge waits for the answer
 ENDED_WITHIN = 2.0  # seconds after the 504 for the hung call to be abandoned
+# Share of DEADLINE the call must have been held for: the deadline starts before the call (the
+# view makes its client first), so a call held until the deadline lasts a little less than it.
+HELD = 0.5
+API = "/forecast"
 
 
 def check(site: Site) -> list[str]:
@@ -33,11 +38,33 @@ def check(site: Site) -> list[str]:
             f"{PATH} answered 504 after {reply.seconds:.2f} s: wait for the weather API up to"
             f" DEADLINE ({DEADLINE:g} s) before giving up"
         ]
+    records = site.api.records
+    if not records.calls[API]:
+        return [
+            f"{PATH} answered 504 after {reply.seconds:.2f} s without calling the weather API:"
+            " the deadline is for the call, so make it and give up on it after DEADLINE"
+        ]
     site.api.settle(timeout=ENDED_WITHIN)
-    if site.api.records.in_flight["/forecast"]:
+    if records.in_flight[API]:
         return [
             f"{PATH} answered 504, but its call to the weather API was still running"
             f" {ENDED_WITHIN:g} s later: a deadline must end (cancel) the call"
+        ]
+    held = [
+        end - start
+        for start, end in records.times[API]
+        if reply.started <= start <= reply.ended  # made for this request
+    ]
+    if not held:
+        return [
+            f"{PATH} answered 504, but the weather API saw no call made while it waited:"
+            " call it for the request, and give up on it after DEADLINE"
+        ]
+    if max(held) < HELD * DEADLINE:
+        return [
+            f"{PATH} answered 504 after {reply.seconds:.2f} s, but its call to the weather API"
+            f" was given up after {max(held):.2f} s: wait for the API until DEADLINE"
+            f" ({DEADLINE:g} s), then end the call"
         ]
     return []
 

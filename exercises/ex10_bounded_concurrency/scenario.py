@@ -7,20 +7,34 @@ time of its own (an httpx client is made per call), so only slow calls make
 a clear peak, whatever the machine's load.
 """
 
-from course.fake_api import Behaviour, answer_for
-from grader.sealed.scenario import Scenario, unexpected
+from course.fake_api import Behaviour
+from grader.sealed.scenario import Scenario, carried, unlike
 from grader.sealed.site import Site
 
 PATH = "/bounded_concurrency/"
 LIMIT = 5  # calls the price API allows in flight at once, as course/shop.py says
 PRODUCTS = range(1, 51)
-PRICES = {"prices": [answer_for(f"/prices/{product}") for product in PRODUCTS]}
 SLOW = {f"/prices/{product}": 1.0 for product in PRODUCTS[:LIMIT]}  # seconds
 
 
 def check(site: Site) -> list[str]:
     reply = site.request("GET", PATH)
-    if problems := unexpected(PATH, reply, 200, PRICES):
+    problems = unlike(
+        PATH,
+        reply,
+        lambda body: list(body) == ["prices"] and len(body["prices"]) == len(PRODUCTS),
+        f'{{"prices": [...]}}, the price API\'s answers for products 1 to {len(PRODUCTS)}',
+    )
+    for index, product in enumerate(PRODUCTS):
+        problems = problems or carried(
+            site,
+            PATH,
+            [reply],
+            f"/prices/{product}",
+            f"the price API (product {product}, in place {index + 1} of the list)",
+            lambda body, index=index: body["prices"][index],
+        )
+    if problems:
         return problems
     peak = site.api.records.peak_overall
     if peak > LIMIT:

@@ -10,9 +10,9 @@ that retries at once waits a few milliseconds in all. And the server's event
 loop must stay free meanwhile (an `await asyncio.sleep`, not a `time.sleep`).
 """
 
-from course.fake_api import ANSWERS, Behaviour
+from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, unexpected
+from grader.sealed.scenario import Scenario, carried
 from grader.sealed.site import Site
 
 PATH = "/retry_backoff/"
@@ -63,7 +63,7 @@ def stays_busy(site: Site) -> list[str]:
 def busy_then_answers(site: Site) -> list[str]:
     reply = site.request("GET", PATH, timeout=PATIENCE)
     made = len(calls(site)) - ATTEMPTS
-    if problems := unexpected(PATH, reply, 200, ANSWERS[API]):
+    if problems := carried(site, PATH, [reply], API, "the weather API"):
         return [f"with the weather API answering 503, 503, then the forecast: {problems[0]}"]
     if made != 3:
         return [

@@ -1,20 +1,33 @@
 """Outside check of exercise 15: the parcel SDK's three calls are in flight at once, and the
 server's event loop stays free while they wait."""
 
-from course.fake_api import Behaviour, answer_for
+from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, one_after_another, unexpected
+from grader.sealed.scenario import Scenario, carried, one_after_another, unlike
 from grader.sealed.site import Site
 
 PARCELS = ["A1", "B2", "C3"]  # the README's own example: /legacy_sdk/?ids=A1,B2,C3
 PATH = f"/legacy_sdk/?ids={','.join(PARCELS)}"
-TRACKED = {"parcels": [answer_for(f"/track/{parcel}") for parcel in PARCELS]}
 
 
 def check(site: Site) -> list[str]:
     with LoopWatch(site.pid) as watch:
         reply = site.request("GET", PATH)
-    problems = unexpected(PATH, reply, 200, TRACKED)
+    problems = unlike(
+        PATH,
+        reply,
+        lambda body: list(body) == ["parcels"] and len(body["parcels"]) == len(PARCELS),
+        f'{{"parcels": [...]}}, the carrier\'s answers for {", ".join(PARCELS)} in that order',
+    )
+    for index, parcel in enumerate(PARCELS):
+        problems = problems or carried(
+            site,
+            PATH,
+            [reply],
+            f"/track/{parcel}",
+            f"the carrier (parcel {parcel})",
+            lambda body, index=index: body["parcels"][index],
+        )
     if problems:
         return problems
     blocked = watch.report().blocking(requests=1)

@@ -1,7 +1,18 @@
 """Outside check of exercise 16: an order is written whole, and an order whose third line the
-database refuses leaves nothing written, as the grader reads the database itself."""
+database refuses leaves nothing written, as the grader reads the database itself.
 
+A view that checks the stock before it writes refuses the order that runs out
+of ladles before the database can, and may still write without a transaction.
+So six more orders follow, alike but for their customer, and the database
+(a trigger the grader puts in it) refuses the third line of some of them, as
+a lost connection or a full disk would: which ones is drawn afresh for each
+grading, and nothing in the orders tells them apart. Each refused order must
+leave nothing written, and each other one must be written whole.
+"""
+
+import secrets
 import sqlite3
+from collections import defaultdict
 
 from grader.sealed.grade import rows_of
 from grader.sealed.scenario import Scenario
@@ -15,11 +26,37 @@ SHELF = {
     3: ("Toaster", 10),
     4: ("Grill", 10),
     5: ("Ladle", 2),
+    6: ("Whisk", 10),
+    7: ("Sieve", 10),
+    8: ("Grater", 10),
 }
+ALIKE = [(6, 1), (7, 1), (8, 1)]  # the order of each of CUSTOMERS
+CUSTOMERS = ("Cleo", "Dora", "Eli", "Fay", "Gus", "Hal")
+
+
+def doomed_customers() -> tuple[str, ...]:
+    """Some of CUSTOMERS, neither none nor all, drawn by the grader: a server cannot guess."""
+    while True:
+        drawn = tuple(customer for customer in CUSTOMERS if secrets.randbelow(2))
+        if 0 < len(drawn) < len(CUSTOMERS):
+            return drawn
+
+
+DOOMED = doomed_customers()
+# The database refuses the third line of a doomed customer's order, however the view writes it.
+REFUSE = (
+    "CREATE TRIGGER awaitlings_refuses_a_line BEFORE INSERT ON ex16_atomic_writes_orderline"
+    f" WHEN NEW.product_id = {ALIKE[2][0]} AND (SELECT customer FROM ex16_atomic_writes_order"
+    f" WHERE id = NEW.order_id) IN ({', '.join(repr(customer) for customer in DOOMED)})"
+    " BEGIN SELECT RAISE(ABORT, 'the database refused this line'); END"
+)
 ROWS = (
+    "from django.db import connection\n"
     "from exercises.ex16_atomic_writes.models import Product\n"
     f"for pk, (name, stock) in {SHELF!r}.items():\n"
     "    Product.objects.create(pk=pk, name=name, stock=stock)\n"
+    "with connection.cursor() as cursor:\n"
+    f"    cursor.execute({REFUSE!r})\n"
 )
 WHOLE_ORDER = [(1, 2), (2, 1), (3, 3)]  # (product id, quantity), each in stock
 # Ladles twice: each line alone is in stock, so checking the stock first lets the order
@@ -45,24 +82,43 @@ def lines_of(lines: list[tuple[int, int]]) -> str:
 
 def written(site: Site, customer: str, products: set[int]) -> str:
     """The orders of `customer` and the stock of `products`, as the grader reads the database."""
-    database = site.home / "db.sqlite3"
+    return stated(orders_of(site)[customer], stock_of(site, products))
+
+
+def orders_of(site: Site) -> dict[str, list[list[tuple[int, int]]]]:
+    """Each customer's orders, each a list of (product id, quantity), from the database."""
     rows = rows_of(
-        database,
-        "SELECT o.id, l.product_id, l.quantity FROM ex16_atomic_writes_order o"
-        " LEFT JOIN ex16_atomic_writes_orderline l ON l.order_id = o.id"
-        f" WHERE o.customer = '{customer}' ORDER BY o.id, l.id",
+        site.home / "db.sqlite3",
+        "SELECT o.customer, o.id, l.product_id, l.quantity FROM ex16_atomic_writes_order o"
+        " LEFT JOIN ex16_atomic_writes_orderline l ON l.order_id = o.id ORDER BY o.id, l.id",
     )
-    orders: dict[int, list[tuple[int, int]]] = {}
-    for pk, product, quantity in rows:
-        orders.setdefault(pk, []).extend([(product, quantity)] if product is not None else [])
-    stock = rows_of(database, "SELECT id, stock FROM ex16_atomic_writes_product ORDER BY id")
-    return stated(list(orders.values()), {pk: left for pk, left in stock if pk in products})
+    orders: dict[str, dict[int, list[tuple[int, int]]]] = {}
+    for customer, pk, product, quantity in rows:
+        lines = orders.setdefault(customer, {}).setdefault(pk, [])
+        lines.extend([(product, quantity)] if product is not None else [])
+    return defaultdict(list, {customer: list(by_id.values()) for customer, by_id in orders.items()})
+
+
+def stock_of(site: Site, products: set[int]) -> dict[int, int]:
+    stock = rows_of(
+        site.home / "db.sqlite3", "SELECT id, stock FROM ex16_atomic_writes_product ORDER BY id"
+    )
+    return {pk: left for pk, left in stock if pk in products}
 
 
 def stated(orders: list[list[tuple[int, int]]], stock: dict[int, int]) -> str:
     """`an order of 1 Grill, 2 Ladle; stock: Grill 9, Ladle 0` (or `no order; stock: …`)."""
-    placed = "; ".join(f"an order of {lines_of(lines)}" for lines in orders) or "no order"
-    return f"{placed}; stock: {', '.join(f'{name(pk)} {left}' for pk, left in stock.items())}"
+    return f"{placed(orders)}; stock: {shelved(stock)}"
+
+
+def placed(orders: list[list[tuple[int, int]]]) -> str:
+    """`an order of 1 Grill, 2 Ladle` (or `no order`)."""
+    return "; ".join(f"an order of {lines_of(lines)}" for lines in orders) or "no order"
+
+
+def shelved(stock: dict[int, int]) -> str:
+    """`Grill 9, Ladle 0`."""
+    return ", ".join(f"{name(pk)} {left}" for pk, left in stock.items())
 
 
 def after(lines: list[tuple[int, int]]) -> dict[int, int]:
@@ -103,6 +159,42 @@ def placed_whole_or_not_at_all(site: Site) -> list[str]:
         ]
     if refused.status is not None and refused.status < 300:
         return [f"{PATH} answered {refused.shown()} to an order the database refused"]
+    return alike_orders(site)
+
+
+def alike_orders(site: Site) -> list[str]:
+    replies = {
+        customer: site.request("POST", PATH, json=order(customer, ALIKE)) for customer in CUSTOMERS
+    }
+    orders = orders_of(site)
+    for customer in DOOMED:
+        if orders[customer]:
+            return [
+                f"the database refused the third line of {customer}'s order of {lines_of(ALIKE)}"
+                f" (the grader made it fail, as a lost connection would), yet it holds"
+                f" {placed(orders[customer])} for {customer}: a failure midway must leave"
+                " nothing written"
+            ]
+    for customer in CUSTOMERS:
+        reply = replies[customer]
+        if customer in DOOMED:
+            if reply.status is not None and reply.status < 300:
+                return [f"{PATH} answered {reply.shown()} to an order the database refused"]
+        elif reply.status != 201 or orders[customer] != [ALIKE]:
+            return [
+                f"{customer}'s order of {lines_of(ALIKE)}, which the database takes, was answered"
+                f" {reply.shown()}, and the database holds {placed(orders[customer])} for"
+                f" {customer}: an order must be written whole"
+            ]
+    taken = len(CUSTOMERS) - len(DOOMED)
+    stock = {pk: SHELF[pk][1] - taken * quantity for pk, quantity in ALIKE}
+    found = stock_of(site, set(stock))
+    if found != stock:
+        return [
+            f"after {taken} orders of {lines_of(ALIKE)} were written and {len(DOOMED)} refused"
+            f" by the database, the stock is {shelved(found)} instead of {shelved(stock)}:"
+            " a failure midway must leave nothing written"
+        ]
     return []
 
 

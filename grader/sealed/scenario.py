@@ -112,3 +112,98 @@ def at_once_watched(
     api_calls = records.total(records.calls) - before
     blocked = watch.report().blocking(requests=count, api_calls=api_calls)
     return replies, [blocked] if blocked else []
+
+
+def unlike(path: str, reply: Reply, fits: Callable[[object], bool], expected: str) -> list[str]:
+    """A problem when `reply` is not 200 with a JSON body that `fits` (`expected` says what)."""
+    try:
+        if reply.status == 200 and fits(reply.json()):
+            return []
+    except (LookupError, TypeError):
+        pass
+    return [f"{path} answered {reply.shown()} instead of 200 {expected}"]
+
+
+def whole(body: object) -> object:
+    return body
+
+
+def carried(
+    site: Site,
+    path: str,
+    replies: list[Reply],
+    api_path: str,
+    api: str,
+    part: Callable[[object], object] = whole,
+) -> list[str]:
+    """A problem unless each reply is 200 and carries (as its JSON, or its JSON's `part`) the
+    answer the fake API gave a call of its own to `api_path`, made after the request was sent
+    and answered before the reply came back.
+
+    The judge's fake API answers each call anew (salted: `JudgeAPI`) and keeps every answer
+    with its times, so a reply is traced to the very call whose answer it carries: an answer
+    known beforehand, kept from an earlier call, or shared with another request is not one.
+    """
+    calls = site.api.records.answers[api_path]
+    pieces = [_piece(reply, part) for reply in replies]
+    known = [answer for _started, _sent, answer in calls]
+    strangers = [
+        reply
+        for reply, piece in zip(replies, pieces, strict=True)
+        if piece is None or piece not in known
+    ]
+    if strangers:
+        if len(replies) == 1:
+            return [f"{path} answered {strangers[0].shown()}, not {api}'s answer to its call"]
+        return [
+            f"{len(strangers)} of {len(replies)} requests to {path} were not answered with "
+            f"{api}'s answer to their call; the first got {strangers[0].shown()}"
+        ]
+    owners = [
+        [
+            call
+            for call, (started, sent, answer) in enumerate(calls)
+            if answer == piece and reply.started <= started and sent <= reply.ended
+        ]
+        for reply, piece in zip(replies, pieces, strict=True)
+    ]
+    unmatched = len(replies) - _matched(owners)
+    if not unmatched:
+        return []
+    if len(replies) == 1:
+        return [
+            f"{path} answered with {api}'s answer to a call not made for it (before the request"
+            " came, or answered after the reply): answer with what the API gave this request"
+        ]
+    return [
+        f"{unmatched} of {len(replies)} requests to {path} were answered with {api}'s answer to "
+        "a call not made for them (before they came, or for another request): each request's "
+        "answer must be what the API gave it"
+    ]
+
+
+def _piece(reply: Reply, part: Callable[[object], object]) -> object:
+    """What `reply` carries: `part` of its JSON, None when it is not a 200 or has no such part."""
+    if reply.status != 200:
+        return None
+    try:
+        return part(reply.json())
+    except (LookupError, TypeError):
+        return None
+
+
+def _matched(owners: list[list[int]]) -> int:
+    """How many replies get a call of their own among those that may own it (`owners[reply]`):
+    a largest matching, by augmenting paths."""
+    owner: dict[int, int] = {}  # call → reply
+
+    def place(reply: int, seen: set[int]) -> bool:
+        for call in owners[reply]:
+            if call not in seen:
+                seen.add(call)
+                if call not in owner or place(owner[call], seen):
+                    owner[call] = reply
+                    return True
+        return False
+
+    return sum(place(reply, set()) for reply in range(len(owners)))

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import html
 import json
 import re
+import secrets
 import socket
 import subprocess
 import threading
@@ -59,13 +61,25 @@ class Records:
     times: defaultdict[str, list[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # (start, sent, answer) of each call answered 200, `answer` its JSON: `sent` is taken just
+    # before the body was handed to the connection, so nobody can have read it before then
+    answers: defaultdict[str, list[tuple[float, float, object]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def total(self, counter: Counter[str], prefix: str = "/") -> int:
         return sum(count for path, count in counter.items() if path.startswith(prefix))
 
 
 class JudgeAPI:
-    """The course's fake APIs (`course.fake_api`), served from a thread of the grader, recording."""
+    """The course's fake APIs (`course.fake_api`), served from a thread of the grader, recording.
+
+    Its answers are salted with a secret drawn afresh for each behaviour: no
+    two calls answer alike, and none like the constant answers anyone can
+    read, so the learner's server can show an answer only by asking for it,
+    and a scenario traces each reply to the call whose answer it carries
+    (`Records.answers`).
+    """
 
     def __init__(self, behaviour: Behaviour) -> None:
         self._lock = threading.Lock()
@@ -85,9 +99,10 @@ class JudgeAPI:
 
     def behave(self, behaviour: Behaviour) -> None:
         """From now on, `behaviour` and empty records (the truth check reuses one fake API)."""
+        # a copy: the app counts `busy` answers down, and a scenario's own stays as declared
+        salted = dataclasses.replace(copy.deepcopy(behaviour), salt=secrets.token_hex(16))
         with self._lock:
-            # a copy: the app counts `busy` answers down, and a scenario's own stays as declared
-            self._app = make_app(copy.deepcopy(behaviour), report=lambda line: None)
+            self._app = make_app(salted, report=lambda line: None)
             self.records = Records()
 
     async def _record(self, scope: dict, receive, send) -> None:
@@ -95,10 +110,19 @@ class JudgeAPI:
             return
         path = scope["path"]
         answered = False
+        status, body = None, b""
 
         async def sending(message: dict) -> None:
-            nonlocal answered
-            answered = answered or message["type"] == "http.response.start"
+            nonlocal answered, status, body
+            if message["type"] == "http.response.start":
+                answered, status = True, message["status"]
+            elif message["type"] == "http.response.body":
+                body += message.get("body", b"")
+                if status == 200 and not message.get("more_body"):
+                    # kept before the body leaves: no reply carrying it can come back earlier
+                    with self._lock:
+                        answer = (started, time.perf_counter(), json.loads(body))
+                        records.answers[path].append(answer)
             await send(message)
 
         with self._lock:
