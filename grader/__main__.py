@@ -96,8 +96,27 @@ def write_commit(commit: str, destination: Path) -> None:
         usage_error(f"--pristine: commit {commit[:12]} holds no course (no grader/__main__.py)")
 
 
+def movable(ref: str) -> bool:
+    """True when `ref` names a branch or HEAD: a learner who pushes moves it."""
+    done = subprocess.run(
+        ["git", "rev-parse", "--symbolic-full-name", "--end-of-options", ref],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip().startswith(("refs/heads/", "refs/remotes/", "HEAD"))
+
+
 def run_pristine(ref: str, others: list[str]) -> int:
+    if any(argument.split("=")[0] == "--submission" for argument in others):
+        usage_error("--pristine grades this working tree: leave out --submission")
     commit = commit_of(ref)
+    if movable(ref):
+        sys.stderr.write(
+            f"awaitlings: --pristine {ref} names a branch, which a learner who pushes can move: "
+            f"for a grade, name the template's commit ({commit[:12]} here) or a tag\n"
+        )
     with tempfile.TemporaryDirectory(prefix="awaitlings-trusted-") as scratch:
         trusted = Path(scratch) / "course"
         write_commit(commit, trusted)

@@ -323,7 +323,7 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
         sys.stdout.write(as_json(results, about) + "\n")
     else:
         elapsed = time.monotonic() - started
-        hint = "" if sealed else next_hint(results)  # the teacher's run reveals no hint
+        hint = None if sealed else next_hint(results)  # a teacher's grade: no next step
         show_progress(console, results, load_chapters(ROOT), hint, elapsed)
         if about:
             show_sealed(console, results, about)
@@ -335,16 +335,20 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
 def sealed_about(sealed: SealedRun) -> dict[str, object]:
     return {
         "mode": "sealed",
+        "submission": str(sealed.submission),
         "confinement": sealed.confinement,
         "ignored": sealed.ignored,
     }
 
 
 def show_sealed(console: Console, results: list[ExerciseResult], about: dict) -> None:
-    """What a teacher reads under a sealed grade: what was checked, flagged and ignored."""
-    console.print(f"\n[bold]Sealed grade[/]: {escape(str(about['confinement']))}.")
+    """What a teacher reads under a sealed grade: each verdict's reason, the outside check's
+    finding, the static check's flags, and what of the submission was ignored."""
+    console.print(f"\n[bold]Sealed grade of {escape(str(about['submission']))}[/]")
+    console.print(f"{escape(str(about['confinement'])).capitalize()}.")
     for result in results:
-        notes = [f"outside check: {result.outside}"] if result.outside else []
+        notes = [f"{result.status}: {result.message}"] if result.status != "passed" else []
+        notes += [f"outside check: {result.outside}"] if result.outside else []
         notes += [f"flag: {flag}" for flag in result.flags]
         for note in notes:
             console.print(f"  {result.exercise.number:02d} {escape(note)}", highlight=False)

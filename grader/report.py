@@ -67,12 +67,13 @@ def show_progress(
     console: Console,
     results: list[ExerciseResult],
     chapters: dict[int, str],
-    hint: str,
+    hint: str | None,
     elapsed: float,
 ) -> None:
     """Progress by chapter, each exercise's state, how long grading took, and what to do next.
 
-    `hint` is the line about hints for the next exercise (see `hint_line`).
+    `hint` is the line about hints for the next exercise (see `hint_line`);
+    None for a teacher's sealed grade, which shows no next step.
     """
     console.print("[bold]awaitlings[/] — async Django, one failing test at a time\n")
     for chapter, members in by_chapter(results):
@@ -97,7 +98,8 @@ def show_progress(
         f" ({reused} unchanged since their last verdict; --fresh re-grades them)" if reused else ""
     )
     console.print(f"[dim]Graded in {elapsed:.1f} s{kept}[/]")
-    show_next(console, results, hint)
+    if hint is not None:
+        show_next(console, results, hint)
 
 
 def show_list(console: Console, results: list[ExerciseResult], chapters: dict[int, str]) -> None:

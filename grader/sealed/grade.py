@@ -52,6 +52,7 @@ class SealedRun:
     """What a sealed grade found, beside the results: for the report."""
 
     results: list[ExerciseResult]
+    submission: Path
     ignored: list[str] = field(default_factory=list)
     confinement: str = ""
 
@@ -91,7 +92,7 @@ def grade_sealed(
             results = list(pool.map(one, exercises))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return SealedRun(results, submission.ignored, sandbox.describe())
+    return SealedRun(results, submission_root.resolve(), submission.ignored, sandbox.describe())
 
 
 def stocked_database(trusted: Path, scratch: Path, scenarios: list[Scenario]) -> Path:
@@ -177,6 +178,9 @@ class Job:
         ]
         if scenario is None:
             result.outside = "no outside check: this exercise declares no scenario"
+            return result
+        if result.status != "passed":  # no point to confirm: the tests already say why
+            result.outside = "not run: the tests failed"
             return result
         self.server_home.mkdir()  # new, so no link of the learner's can be in its path
         shutil.copyfile(database, self.server_home / "db.sqlite3")

@@ -24,6 +24,9 @@ MAX_FILE = 256 * 1024  # bytes: an exercise's views.py is a few kilobytes
 MAX_LISTED = 40  # ignored files named in the report, at most
 MAX_WALKED = 20_000  # entries looked at when listing what is ignored
 NOT_LISTED = {".git", ".venv", "venv", "__pycache__", ".awaitlings", "node_modules"}
+# Never run by a grade, so never worth a teacher's look: bytecode, databases, cache
+# entries, build droppings, and prose (a template's README differs from the teacher's).
+SKIPPED = (".pyc", ".sqlite3", ".djcache", ".egg-info", ".md")
 
 
 class SubmissionError(Exception):
@@ -114,12 +117,12 @@ def differences(root: Path, trusted: Path, editable: set[str]) -> list[str]:
     found: list[str] = []
     walked = 0
     for folder, folders, files in os.walk(root):  # os.walk does not follow links to folders
-        folders[:] = sorted(f for f in folders if f not in NOT_LISTED)
+        folders[:] = sorted(f for f in folders if f not in NOT_LISTED and not f.endswith(SKIPPED))
         for name in sorted(files):
             walked += 1
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()
-            if relative in editable or name.endswith((".pyc", ".sqlite3", ".djcache")):
+            if relative in editable or name.endswith(SKIPPED):
                 continue
             if _differs(path, trusted / relative):
                 found.append(relative)
