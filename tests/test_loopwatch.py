@@ -49,6 +49,7 @@ MAX_REQUESTS = 30  # uvicorn stops by itself after this many (each server gets a
 ORDER = "/blocking_sleep/"  # exercise 03
 FORECAST = "/async_http_client/"  # exercise 04
 EX03_VIEWS = "exercises/ex03_blocking_sleep/views.py"
+FUTEX = "futex (waiting for a lock, an Event, a queue or a Future's result"  # as a verdict says
 WAITING_FOR_WORK = {"epoll_wait", "epoll_pwait", "epoll_pwait2"}  # asyncio's, or uvloop's
 NOBODY = 65534
 SANDBOX = [
@@ -58,11 +59,13 @@ SANDBOX = [
 ]  # fmt: skip
 PR_SET_PDEATHSIG = 1
 
-VIEW = """import asyncio, ctypes, os, select, signal, time
+VIEW = """import asyncio, ctypes, os, select, signal, threading, time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.http import HttpRequest, JsonResponse
 
 PREPARATION_TIME = 0.2  # seconds
+POOL = ThreadPoolExecutor(8)
 
 
 async def order_status(request: HttpRequest) -> JsonResponse:
@@ -106,6 +109,10 @@ BLOCKING = [  # (tree, path, a word its verdict must say): each an attack the pr
                  id="ctypes-usleep"),  # libc's sleep, behind Python's back
     pytest.param(Tree("signal.sigtimedwait([], PREPARATION_TIME)"), ORDER, "rt_sigtimedwait",
                  id="sigtimedwait"),  # waiting for a signal that never comes
+    pytest.param(Tree("threading.Event().wait(PREPARATION_TIME)"), ORDER, FUTEX,
+                 id="Event.wait"),  # a futex in heap memory, as Thread.start() waits in
+    pytest.param(Tree("POOL.submit(time.sleep, PREPARATION_TIME).result()"), ORDER, FUTEX,
+                 id="Future.result"),  # work handed to a thread, waited for on the loop
 ]  # fmt: skip
 PATHS: dict[Tree, set[str]] = {}  # each tree, with the views its tests request
 for _param in HEALTHY + BLOCKING:
@@ -125,7 +132,7 @@ def syscalls_readable() -> str | None:
 
 pytestmark = [
     pytest.mark.skipif(syscalls_readable() is not None, reason=str(syscalls_readable())),
-    pytest.mark.timeout(120),  # seven servers start at once, on a loaded machine too
+    pytest.mark.timeout(120),  # nine servers start at once, on a loaded machine too
 ]
 
 
@@ -298,6 +305,33 @@ def test_syscalls_are_named_by_machine_and_unknown_numbers_by_number() -> None:
 
     report = LoopReport(1, 0.0, 1.0, {"epoll_wait": 0.5, "syscall 999": 0.5})
     assert "0.50 s in syscall 999 (a blocking call)" in str(report.blocking(1))
+
+
+def test_waits_in_heap_futexes_count_by_episode() -> None:
+    """Looks at waits in heap futexes back to back (any address) are one episode, counted when
+    it lasts 0.05 s or longer; shorter ones, between idle looks, once they add up to 0.2 s."""
+    numbers = {name: number for number, name in syscall_names(platform.machine()).items()}
+    buffers = [ctypes.create_string_buffer(64) for _ in range(2)]  # two futexes in heap memory
+    futexes = [f"{numbers['futex']} {hex(ctypes.addressof(b))} 0x80 0x0".split() for b in buffers]
+    idle = f"{numbers['epoll_wait']} 0x3 0x7ffc0000 0x400 0x5".split()
+    piece = [futexes[0]] * 4 + [idle]  # 0.04 s in a heap futex, then the loop waits for work
+
+    def seen(looks: list[list[str]]) -> LoopReport:
+        watch = LoopWatch(os.getpid())
+        for fields in looks:
+            watch._count([field.encode() for field in fields], 0.01)  # each look: 0.01 s
+        return watch.report()
+
+    alternating = seen([futexes[index % 2] for index in range(12)] + [idle])
+    assert alternating.blocked.get("futex") == pytest.approx(0.12), alternating
+    assert FUTEX in str(alternating.blocking(1)), alternating
+
+    pieces = seen(piece * 4)
+    assert "futex" not in pieces.blocked and pieces.blocking(1) is None, pieces
+    assert pieces.longest_lock == pytest.approx(0.04), pieces
+
+    more = seen(piece * 6)
+    assert "futex" not in more.blocked and "many times briefly" in str(more.blocking(1)), more
 
 
 def test_a_process_that_ends_while_watched_keeps_the_cpu_time_it_used() -> None:

@@ -1,13 +1,13 @@
 """Outside check of exercise 02: the forecast reaches the visitor, so the coroutine ran."""
 
-from grader.sealed.scenario import Scenario, carried, unlike
+from grader.sealed.scenario import Scenario, carried, request_watched, unlike
 from grader.sealed.site import Site
 
 PATH = "/missing_await/"
 
 
 def check(site: Site) -> list[str]:
-    reply = site.request("GET", PATH)
+    reply, blocked = request_watched(site, "GET", PATH)
     problems = unlike(
         PATH, reply, lambda body: list(body) == ["forecast"], '{"forecast": <the forecast>}'
     ) or carried(site, PATH, [reply], "/forecast", "the weather API", lambda body: body["forecast"])
@@ -17,7 +17,7 @@ def check(site: Site) -> list[str]:
     answered = site.api.records.answered["/forecast"]
     if answered != 1:
         return [f"one request made {answered} answered call(s) to the weather API, not one"]
-    return []
+    return blocked
 
 
 SCENARIO = Scenario(check=check)

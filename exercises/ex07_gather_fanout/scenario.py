@@ -1,7 +1,7 @@
 """Outside check of exercise 07: the dashboard's three calls are in flight at once."""
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, carried, one_after_another, unlike
+from grader.sealed.scenario import Scenario, carried, one_after_another, request_watched, unlike
 from grader.sealed.site import Site
 
 PATH = "/gather_fanout/"
@@ -9,7 +9,7 @@ APIS = {"weather": "/weather", "news": "/news", "stocks": "/stocks"}  # part →
 
 
 def check(site: Site) -> list[str]:
-    reply = site.request("GET", PATH)
+    reply, blocked = request_watched(site, "GET", PATH)
     expected = '{"weather": …, "news": …, "stocks": …}, each the answer of its API'
     if problems := unlike(PATH, reply, lambda body: set(body) == set(APIS), expected):
         return problems
@@ -19,7 +19,7 @@ def check(site: Site) -> list[str]:
         )
         if wrong:
             return wrong
-    return one_after_another(site, 3)
+    return one_after_another(site, 3) + blocked
 
 
 SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5))

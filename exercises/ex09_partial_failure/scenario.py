@@ -3,7 +3,7 @@
 import json
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, carried, one_after_another, unlike
+from grader.sealed.scenario import Scenario, carried, one_after_another, request_watched, unlike
 from grader.sealed.site import Site
 
 PATH = "/partial_failure/"
@@ -12,7 +12,7 @@ WORKING = {"weather": "/weather", "stocks": "/stocks"}  # part → the API's pat
 
 
 def check(site: Site) -> list[str]:
-    reply = site.request("GET", PATH)
+    reply, blocked = request_watched(site, "GET", PATH)
     problems = unlike(
         PATH,
         reply,
@@ -25,7 +25,7 @@ def check(site: Site) -> list[str]:
         )
     if problems:
         return [f"with the news API failing (500), {problems[0]}"]
-    return one_after_another(site, 3)
+    return one_after_another(site, 3) + blocked
 
 
 SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5, fail={"/news": "500"}))

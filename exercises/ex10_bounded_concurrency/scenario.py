@@ -8,7 +8,7 @@ a clear peak, whatever the machine's load.
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, carried, unlike
+from grader.sealed.scenario import Scenario, carried, request_watched, unlike
 from grader.sealed.site import Site
 
 PATH = "/bounded_concurrency/"
@@ -18,7 +18,7 @@ SLOW = {f"/prices/{product}": 1.0 for product in PRODUCTS[:LIMIT]}  # seconds
 
 
 def check(site: Site) -> list[str]:
-    reply = site.request("GET", PATH)
+    reply, blocked = request_watched(site, "GET", PATH)
     problems = unlike(
         PATH,
         reply,
@@ -34,8 +34,8 @@ def check(site: Site) -> list[str]:
             f"the price API (product {product}, in place {index + 1} of the list)",
             lambda body, index=index: body["prices"][index],
         )
-    if problems:
-        return problems
+    if problems or blocked:
+        return problems + blocked
     peak = site.api.records.peak_overall
     if peak > LIMIT:
         return [f"{peak} calls to the price API were in flight at once, but it allows {LIMIT}"]

@@ -1,7 +1,7 @@
 """Outside check of exercise 17: a logged-in customer is greeted by name, an anonymous visitor
 is asked to log in."""
 
-from grader.sealed.scenario import Scenario, unexpected
+from grader.sealed.scenario import Scenario, request_watched, unexpected
 from grader.sealed.site import Site
 
 PATH = "/async_auth/"
@@ -25,14 +25,18 @@ LOGGED_IN = {"Cookie": f"sessionid={SESSION}"}
 
 
 def check(site: Site) -> list[str]:
-    greeted = site.request("GET", PATH, headers=LOGGED_IN)
+    greeted, blocked = request_watched(site, "GET", PATH, headers=LOGGED_IN)
     anonymous = site.request("GET", PATH)
-    return unexpected(
-        f"{PATH} with {CUSTOMER}'s session cookie",
-        greeted,
-        200,
-        {"greeting": f"Hello, {CUSTOMER}!"},
-    ) + unexpected(f"{PATH} without a session", anonymous, 401, {"error": "log in first"})
+    return (
+        blocked
+        + unexpected(
+            f"{PATH} with {CUSTOMER}'s session cookie",
+            greeted,
+            200,
+            {"greeting": f"Hello, {CUSTOMER}!"},
+        )
+        + unexpected(f"{PATH} without a session", anonymous, 401, {"error": "log in first"})
+    )
 
 
 SCENARIO = Scenario(check=check, rows=ROWS)

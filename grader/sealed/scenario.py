@@ -100,6 +100,20 @@ def side_by_side(site: Site, path: str, count: int, api_path: str, api: str) -> 
     ]
 
 
+def request_watched(
+    site: Site, method: str, path: str, **options: object
+) -> tuple[Reply, list[str]]:
+    """One request while LoopWatch watches the server's event loop: the reply, and a problem
+    when the loop thread blocked while it served it (a wait on a thread's result included)."""
+    records = site.api.records
+    before = records.total(records.calls)
+    with LoopWatch(site.pid) as watch:
+        reply = site.request(method, path, **options)  # type: ignore[arg-type]
+    api_calls = records.total(records.calls) - before
+    blocked = watch.report().blocking(requests=1, api_calls=api_calls)
+    return reply, [blocked] if blocked else []
+
+
 def at_once_watched(
     site: Site, count: int, method: str, path: str
 ) -> tuple[list[Reply], list[str]]:
