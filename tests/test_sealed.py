@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,21 @@ def test_an_editable_file_that_is_a_link_is_refused_in_one_line(course, tmp_path
     assert time.monotonic() - started < 60
 
 
-def test_learner_code_runs_confined_and_leaves_no_process_behind(course, tmp_path):
+@pytest.fixture
+def readable_course() -> Iterator[Course]:
+    """A course in a folder every user may pass through (pytest's own tmp_path is root's alone),
+    so that only the sandbox keeps its answers out of the learner's sight."""
+    folder = Path(tempfile.mkdtemp(prefix="awaitlings-course-"))
+    folder.chmod(0o755)
+    try:
+        yield Course(copy_course(ROOT, folder / "course")).keep(EX02)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_learner_code_runs_confined_and_leaves_no_process_behind(readable_course, tmp_path):
+    course = readable_course
+    answer = course.path / "solutions" / EX02 / "views.py"
     marks = Path(tempfile.mkdtemp(prefix="awaitlings-marks-"))
     marks.chmod(0o777)  # the learner's user writes here
     spy = f"""
@@ -163,6 +178,11 @@ MARKS = pathlib.Path({str(marks)!r})
 try:
     (pathlib.Path(__file__).resolve().parents[2] / "grader" / "planted.py").write_text("")
     (MARKS / "wrote-the-course").write_text("")
+except OSError:
+    pass
+try:  # the teacher's copy, with its answers, is on the same machine
+    pathlib.Path({str(answer)!r}).read_text()
+    (MARKS / "read-the-solution").write_text("")
 except OSError:
     pass
 if os.fork() == 0:  # issue 14: setsid and a double fork escaped the group kill
@@ -181,6 +201,8 @@ if os.fork() == 0:  # issue 14: setsid and a double fork escaped the group kill
         assert not (marks / "orphan-alive").exists(), "a learner process outlived the grade"
         assert not (marks / "wrote-the-course").exists(), "learner code wrote the course it runs in"
         sandbox = confine()
+        if sandbox.user and sandbox.pid_namespace:
+            assert not (marks / "read-the-solution").exists(), "learner code read an answer"
         for uid, parent in seen:
             if sandbox.user:
                 assert int(uid) == LEARNER[0]

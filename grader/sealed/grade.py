@@ -66,7 +66,8 @@ def grade_sealed(
     test_timeout: float | None,
 ) -> SealedRun:
     """Grade the editable files under `submission_root` against the course at `trusted`."""
-    sandbox = confine()
+    # The answers stay out of sight: a view could otherwise read and run the reference solution.
+    sandbox = confine().hiding(trusted / "solutions", trusted / "tests")
     submission = read_submission(submission_root, exercises, trusted)
     scratch = Path(tempfile.mkdtemp(prefix="awaitlings-sealed-"))
     try:

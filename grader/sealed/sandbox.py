@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import os
 import resource
 import shlex
@@ -56,6 +57,18 @@ class Sandbox:
     # Folders the learner's user cannot pass through (pyenv under /root), each with the paths
     # below it that the learner's Python needs: see `reexpose`.
     hidden: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def hiding(self, *folders: Path) -> Sandbox:
+        """This sandbox with `folders` (the trusted course's answers) out of the learner's sight:
+        covered with an empty tmpfs in the namespace's own mounts (root and a namespace only;
+        a folder already under a hidden one is out of sight anyway)."""
+        out_of_sight = [Path(folder) for folder, _paths in self.hidden]
+        more = tuple(
+            (str(folder), ())
+            for folder in folders
+            if folder.is_dir() and not any(folder.is_relative_to(o) for o in out_of_sight)
+        )
+        return dataclasses.replace(self, hidden=more + self.hidden)
 
     def describe(self) -> str:
         who = "as user nobody" if self.user else "as the grader's own user (not root)"
@@ -150,7 +163,8 @@ def reexpose(hidden: tuple[tuple[str, tuple[str, ...]], ...], command: list[str]
     the learner's user cannot pass through (pyenv's Pythons live under /root,
     mode 0700) is covered with an empty tmpfs, and only the needed paths
     below it are bound back, through descriptors opened before the cover.
-    The rest of that folder stays out of the learner's sight.
+    The rest of that folder stays out of the learner's sight, as do folders
+    hidden with no path bound back (the trusted course's `solutions/`).
     """
     opened, covered = [], []
     descriptor = 3
