@@ -30,6 +30,7 @@ import pytest
 
 from course.catalog import ROOT
 from grader.sealed.loopwatch import LoopReport, LoopWatch, syscall_names
+from grader.sealed.sandbox import LEARNER, confine
 from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.servers import (
@@ -51,12 +52,6 @@ FORECAST = "/async_http_client/"  # exercise 04
 EX03_VIEWS = "exercises/ex03_blocking_sleep/views.py"
 FUTEX = "futex (waiting for a lock, an Event, a queue or a Future's result"  # as a verdict says
 WAITING_FOR_WORK = {"epoll_wait", "epoll_pwait", "epoll_pwait2"}  # asyncio's, or uvloop's
-NOBODY = 65534
-SANDBOX = [
-    "unshare", "--pid", "--fork", "--kill-child", "--mount-proc",
-    "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-    "--pdeathsig=KILL", "--",  # a new user clears --kill-child's signal: set it again
-]  # fmt: skip
 PR_SET_PDEATHSIG = 1
 
 VIEW = """import asyncio, ctypes, os, select, signal, threading, time
@@ -78,10 +73,10 @@ async def order_status(request: HttpRequest) -> JsonResponse:
 
 def sandbox_missing() -> str | None:
     """Why a server cannot be run as nobody in a PID namespace here, or None."""
-    if os.geteuid() != 0:
-        return "running a server as nobody needs root"
-    missing = [tool for tool in ("unshare", "setpriv") if shutil.which(tool) is None]
-    return f"{' and '.join(missing)} not found" if missing else None
+    sandbox = confine()
+    if sandbox.user and sandbox.pid_namespace:
+        return None
+    return f"the sandbox here runs no server as nobody in a PID namespace: {sandbox.describe()}"
 
 
 @dataclass(frozen=True)
@@ -164,7 +159,7 @@ def start(tree: Tree, path: Path, api: FakeAPI) -> Server:
     ]  # fmt: skip
     environment = course_environment(path, AWAITLINGS_API=api.url)
     if tree.sandboxed:
-        command = SANDBOX + command
+        command = confine().command(command)  # as sealed grading runs it: nobody, a namespace
         environment.update(HOME=str(path), PYTHONDONTWRITEBYTECODE="1")
     process = subprocess.Popen(
         command,
@@ -203,7 +198,7 @@ def stop(servers: list[Server]) -> None:
     """Stop every server, all at once. unshare ignores SIGTERM: it is killed, and uvicorn,
     the first process of its namespace, with it (and every other process there)."""
     for server in servers:
-        if server.process.args[0] == SANDBOX[0]:
+        if server.process.args[0] == "unshare":
             server.process.kill()
         else:
             server.process.terminate()
@@ -284,7 +279,7 @@ def test_a_server_run_as_nobody_in_a_pid_namespace_is_still_watched(
     server = served[SHIPPED]
     status = Path(f"/proc/{server.pid}/status").read_text()
     ids = {line.split(":")[0]: line.split()[1:] for line in status.splitlines()}
-    assert ids["Uid"][0] == str(NOBODY) and ids["NSpid"] == [str(server.pid), "1"], status
+    assert ids["Uid"][0] == str(LEARNER[0]) and ids["NSpid"] == [str(server.pid), "1"], status
 
     report, calls, seen = watch(server, ORDER)
 
