@@ -8,7 +8,7 @@ a clear peak, whatever the machine's load.
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, carried, request_watched, unlike
+from grader.sealed.scenario import Scenario, listed, request_watched
 from grader.sealed.site import Site
 
 PATH = "/bounded_concurrency/"
@@ -19,21 +19,12 @@ SLOW = {f"/prices/{product}": 1.0 for product in PRODUCTS[:LIMIT]}  # seconds
 
 def check(site: Site) -> list[str]:
     reply, blocked = request_watched(site, "GET", PATH)
-    problems = unlike(
-        PATH,
-        reply,
-        lambda body: list(body) == ["prices"] and len(body["prices"]) == len(PRODUCTS),
-        f'{{"prices": [...]}}, the price API\'s answers for products 1 to {len(PRODUCTS)}',
-    )
-    for index, product in enumerate(PRODUCTS):
-        problems = problems or carried(
-            site,
-            PATH,
-            [reply],
-            f"/prices/{product}",
-            f"the price API (product {product}, in place {index + 1} of the list)",
-            lambda body, index=index: body["prices"][index],
-        )
+    calls = [
+        (f"/prices/{product}", f"the price API (product {product}, in place {index + 1})")
+        for index, product in enumerate(PRODUCTS)
+    ]
+    expected = f'{{"prices": [...]}}, the price API\'s answers for products 1 to {len(PRODUCTS)}'
+    problems = listed(site, PATH, reply, "prices", calls, expected)
     if problems or blocked:
         return problems + blocked
     peak = site.api.records.peak_overall

@@ -3,7 +3,7 @@ server's event loop stays free while they wait."""
 
 from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, carried, one_after_another, unlike
+from grader.sealed.scenario import Scenario, listed, one_after_another
 from grader.sealed.site import Site
 
 PARCELS = ["A1", "B2", "C3"]  # the README's own example: /legacy_sdk/?ids=A1,B2,C3
@@ -13,21 +13,9 @@ PATH = f"/legacy_sdk/?ids={','.join(PARCELS)}"
 def check(site: Site) -> list[str]:
     with LoopWatch(site.pid) as watch:
         reply = site.request("GET", PATH)
-    problems = unlike(
-        PATH,
-        reply,
-        lambda body: list(body) == ["parcels"] and len(body["parcels"]) == len(PARCELS),
-        f'{{"parcels": [...]}}, the carrier\'s answers for {", ".join(PARCELS)} in that order',
-    )
-    for index, parcel in enumerate(PARCELS):
-        problems = problems or carried(
-            site,
-            PATH,
-            [reply],
-            f"/track/{parcel}",
-            f"the carrier (parcel {parcel})",
-            lambda body, index=index: body["parcels"][index],
-        )
+    calls = [(f"/track/{parcel}", f"the carrier (parcel {parcel})") for parcel in PARCELS]
+    expected = f'{{"parcels": [...]}}, the carrier\'s answers for {", ".join(PARCELS)} in order'
+    problems = listed(site, PATH, reply, "parcels", calls, expected)
     if problems:
         return problems
     blocked = watch.report().blocking(requests=1)

@@ -138,6 +138,24 @@ def unlike(path: str, reply: Reply, fits: Callable[[object], bool], expected: st
     return [f"{path} answered {reply.shown()} instead of 200 {expected}"]
 
 
+def listed(
+    site: Site, path: str, reply: Reply, key: str, calls: list[tuple[str, str]], expected: str
+) -> list[str]:
+    """A problem unless `reply` is 200 with `{key: [...]}` holding, in place i, the answer of
+    a call made for it to `calls[i]` = (API path, what the API is called in a sentence)."""
+    problems = unlike(
+        path,
+        reply,
+        lambda body: list(body) == [key] and len(body[key]) == len(calls),
+        expected,
+    )
+    for index, (api_path, api) in enumerate(calls):
+        problems = problems or carried(
+            site, path, [reply], api_path, api, lambda body, index=index: body[key][index]
+        )
+    return problems
+
+
 def whole(body: object) -> object:
     return body
 
