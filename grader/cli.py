@@ -197,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
                 to_classroom=args.classroom,
                 environ=dict(os.environ),
             )
+        if args.submission and command != "progress":
+            errors.print(f"--submission grades the whole course: use it without `{command}`")
+            return USAGE_ERROR
         if args.pristine:  # grader/__main__.py runs it, before anything of the tree is imported
             errors.print("--pristine works from the command line: python grader --pristine REF")
             return USAGE_ERROR

@@ -92,6 +92,14 @@ def test_a_test_timeout_of_zero_is_still_accepted_and_turns_the_limit_off(one):
     assert json.loads(done.stdout)["exercises"][0]["status"] == "failed"
 
 
+@pytest.mark.parametrize("command", ["list", "watch"])
+def test_a_submission_with_a_command_is_refused_rather_than_grading_this_tree(one, command):
+    done = run(one, "--submission", str(one.path), command)
+
+    assert_refused(done, "--submission", command)
+    assert not one.marker.exists()
+
+
 def test_an_empty_pristine_ref_is_refused_rather_than_grading_the_learners_own_manifest(one):
     done = run(one, "--pristine", "")
 
