@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from grader.sealed.site import HOST, Reply, free_port, send, together
+from grader.sealed.site import HOST, Reply, free_port, send, together, uvicorn_command
 
 START_TIMEOUT = 20.0  # seconds for a server to accept connections
 STOP_TIMEOUT = 5.0  # seconds for a server to stop after SIGTERM, before SIGKILL
@@ -289,13 +289,7 @@ def course_site(
     """
     with fake_api(tree, latency) as api:
         port = free_port()
-        command = [
-            sys.executable, "-m", "uvicorn", "course.asgi:application",
-            "--host", HOST, "--port", str(port),
-            "--limit-max-requests", str(max_requests),
-            "--timeout-graceful-shutdown", "2",
-            "--log-level", "warning",
-        ]  # fmt: skip
+        command = uvicorn_command(sys.executable, port, max_requests, grace=2)
         environment = course_environment(tree, AWAITLINGS_API=api.url)
         with serve("uvicorn", command, port, tree, environment) as server:
             yield Site(tree, server, api, api_paths)

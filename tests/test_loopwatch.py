@@ -31,11 +31,10 @@ import pytest
 from course.catalog import ROOT
 from grader.sealed.loopwatch import LoopReport, LoopWatch, syscall_names
 from grader.sealed.sandbox import LEARNER, confine
+from grader.sealed.site import server_pid, uvicorn_command
 from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.servers import (
-    HOST,
-    START_TIMEOUT,
     FakeAPI,
     Server,
     Site,
@@ -150,13 +149,7 @@ def prepare(tree: Tree, destination: Path) -> Path:
 
 def start(tree: Tree, path: Path, api: FakeAPI) -> Server:
     port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "course.asgi:application",
-        "--host", HOST, "--port", str(port),
-        "--limit-max-requests", str(MAX_REQUESTS),
-        "--timeout-graceful-shutdown", "1",
-        "--log-level", "warning",
-    ]  # fmt: skip
+    command = uvicorn_command(sys.executable, port, MAX_REQUESTS)
     environment = course_environment(path, AWAITLINGS_API=api.url)
     if tree.sandboxed:
         command = confine().command(command)  # as sealed grading runs it: nobody, a namespace
@@ -181,17 +174,9 @@ def die_with_this_process() -> None:  # in the child, between fork and exec
 
 def loop_pid(tree: Tree, server: Server) -> int:
     """uvicorn's pid as this process's /proc names it: unshare's child when sandboxed."""
-    pid = server.process.pid
     if not tree.sandboxed:
-        return pid
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            if children:
-                return int(children[0])
-        time.sleep(0.01)
-    raise RuntimeError(f"unshare started no server:\n{server.output()}")
+        return server.process.pid
+    return server_pid(confine(), server.process.pid)
 
 
 def stop(servers: list[Server]) -> None:

@@ -284,6 +284,18 @@ def together(
     return max(reply.ended for reply in ordered) - started, ordered
 
 
+def uvicorn_command(python: str, port: int, max_requests: int, grace: float = 1) -> list[str]:
+    """`uvicorn course.asgi:application` on 127.0.0.1:`port`, stopping by itself after
+    `max_requests` requests, given `grace` seconds to finish the last ones."""
+    return [
+        python, "-m", "uvicorn", "course.asgi:application",
+        "--host", HOST, "--port", str(port),
+        "--limit-max-requests", str(max_requests),
+        "--timeout-graceful-shutdown", f"{grace:g}",
+        "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def server_pid(sandbox: Sandbox, process_pid: int) -> int:
     """The uvicorn process's pid: the namespace's first process, or the one started."""
     if not sandbox.pid_namespace:
@@ -304,13 +316,7 @@ def serve_course(
 ) -> Iterator[Site]:
     """uvicorn serving the course at `tree` in the sandbox, its database `home/db.sqlite3`."""
     port = free_port()
-    command = [
-        python, "-m", "uvicorn", "course.asgi:application",
-        "--host", HOST, "--port", str(port),
-        "--limit-max-requests", str(MAX_REQUESTS),
-        "--timeout-graceful-shutdown", "1",
-        "--log-level", "warning",
-    ]  # fmt: skip
+    command = uvicorn_command(python, port, MAX_REQUESTS)
     environment = sandbox.environment(
         home,
         DJANGO_SETTINGS_MODULE="course.settings",
