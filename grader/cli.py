@@ -250,7 +250,7 @@ def tolerate_encoding(stream: object, errors: str) -> None:
 def grade_with_status(
     args: argparse.Namespace, exercises: list[Exercise], quiet: bool
 ) -> list[ExerciseResult]:
-    """Grade `exercises`, against pristine protected files if `--pristine` asks for them."""
+    """Grade `exercises` in this tree, showing a status line on a terminal unless `quiet`."""
     status = Console(stderr=True)
     if status.is_terminal and not quiet:
         with status.status("Running the exercises…"):

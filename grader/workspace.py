@@ -15,8 +15,8 @@ COURSE_PARTS = ("course", "exercises", "solutions", "grader", "conftest.py", "py
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "db.sqlite3")
 
 
-def copy_course(root: Path, destination: Path) -> Path:
-    """Copy the parts of the course a test run needs from `root` into `destination`.
+def copy_course(root: Path, destination: Path, parts: tuple[str, ...] = COURSE_PARTS) -> Path:
+    """Copy the parts of the course a test run needs (`parts`) from `root` into `destination`.
 
     Links are copied as links, never followed: a learner's `views.py` linked
     to `/dev/zero` would otherwise fill the disk, and a dangling one stop the
@@ -24,7 +24,7 @@ def copy_course(root: Path, destination: Path) -> Path:
     part the tree lacks (`solutions/` in a learner's copy) is left out.
     """
     destination.mkdir(parents=True, exist_ok=True)
-    for part in COURSE_PARTS:
+    for part in parts:
         source = root / part
         if source.is_dir() and not source.is_symlink():
             shutil.copytree(source, destination / part, ignore=IGNORED, symlinks=True)

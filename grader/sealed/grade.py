@@ -39,9 +39,9 @@ from grader.sealed.scenario import Scenario, load_scenario
 from grader.sealed.site import JudgeAPI, ServerDidNotStart, serve_course
 from grader.sealed.submission import Submission, read_submission
 from grader.static_check import flags
-from grader.workspace import IGNORED
+from grader.workspace import COURSE_PARTS, copy_course
 
-TRUSTED_PARTS = ("course", "exercises", "grader", "conftest.py", "pyproject.toml")  # no solutions
+TRUSTED_PARTS = tuple(part for part in COURSE_PARTS if part != "solutions")  # no answers
 MAX_DATABASE = 64 << 20  # bytes of a learner server's database the grader reads at most
 PYTHON = sys.executable  # the learner's processes run the grader's own Python
 WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
@@ -202,13 +202,8 @@ class Job:
 
     def lay_out(self, submission: Submission) -> None:
         """The trusted course without its answers, with this exercise's editable files laid over."""
-        self.tree.mkdir(parents=True)
-        for part in TRUSTED_PARTS:
-            source = self.trusted / part
-            if source.is_dir():
-                shutil.copytree(source, self.tree / part, ignore=IGNORED, symlinks=True)
-            else:
-                shutil.copy2(source, self.tree / part)
+        self.tree.mkdir(parents=True)  # new: nothing of an earlier run in it
+        copy_course(self.trusted, self.tree, TRUSTED_PARTS)
         for relative in self.exercise.editable:
             (self.tree / relative).write_bytes(submission.files[relative])
         self.folder.chmod(0o755)
