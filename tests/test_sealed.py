@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from course.catalog import ROOT
-from grader.sealed.sandbox import LEARNER, confine
+from grader.sealed.sandbox import LEARNERS, confine
 from grader.workspace import copy_course
 from tests.conftest import Course, by_id
 
@@ -205,7 +205,7 @@ if os.fork() == 0:  # issue 14: setsid and a double fork escaped the group kill
             assert not (marks / "read-the-solution").exists(), "learner code read an answer"
         for uid, parent in seen:
             if sandbox.user:
-                assert int(uid) == LEARNER[0]
+                assert (int(uid), int(uid)) in {(u, u) for u, _g in LEARNERS}
             if sandbox.pid_namespace:
                 assert int(parent) in (0, 1), "the learner's process can name a process outside"
     finally:
@@ -312,3 +312,109 @@ def test_a_results_file_the_learner_rewrote_is_that_exercises_problem_alone(
     assert (code, document["score"]) == (1, 0)
     assert by_id(document)["missing_await"]["status"] in ("failed", "error")
     assert time.monotonic() - started < 120
+
+
+# issue 14's in-process forges, each in a view of its own: each made plain grading pass
+# exercises it solved nothing of (`test_a_forged_result_wins_plain_grading…` shows the kind).
+FORGES = {
+    # pytest's Config, found through gc, gets a hook that marks every report passed
+    "a-report-hook": """
+import gc, _pytest.config
+
+class _Passing:
+    def pytest_runtest_makereport(self, item, call):
+        pass
+
+    def pytest_runtest_logreport(self, report):
+        report.outcome, report.longrepr = "passed", None
+
+for _config in [o for o in gc.get_objects() if type(o) is _pytest.config.Config]:
+    _config.pluginmanager.register(_Passing(), "forge")
+""",
+    # every test body does nothing
+    "runtest-does-nothing": """
+import _pytest.python
+_pytest.python.Function.runtest = lambda self: None
+""",
+    # at exit, every result the process wrote is rewritten as passed
+    "results-rewritten-at-exit": """
+import atexit, json, os
+
+def _rewrite():
+    path = os.environ["AWAITLINGS_RESULTS"]
+    records = [json.loads(line) for line in open(path)]
+    for record in records:
+        if record.get("event") == "test":
+            record.update(outcome="passed", message="", timeout=False)
+    with open(path, "w") as file:
+        file.writelines(json.dumps(record) + "\\n" for record in records)
+
+atexit.register(_rewrite)
+""",
+    "the-writer-replaced": FORGE,
+}
+
+# issue 14, item 6: hostile code at import; each is its exercise's problem alone
+HOSTILE = {
+    "a-fork-loop": "import os\nwhile True:\n    try:\n        os.fork()\n"
+    "    except OSError:\n        pass\n",
+    "8-gib-allocated": "_ballast = bytearray(8 << 30)\n",
+    "the-parent-killed": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n",
+    "recursion-a-million-deep": "import sys\nsys.setrecursionlimit(1_000_100)\n"
+    "def _down(n):\n    return _down(n + 1)\n_down(0)\n",
+}
+HONEST = ["ex02_missing_await", "ex07_gather_fanout"]
+FORGED = dict(
+    zip(
+        [
+            "ex03_blocking_sleep",
+            "ex04_async_http_client",
+            "ex09_partial_failure",
+            "ex10_bounded_concurrency",
+        ],
+        FORGES.items(),
+        strict=True,
+    )
+)
+HOSTILE_AT = dict(
+    zip(
+        ["ex06_dont_async_everything", "ex11_retry_backoff", "ex12_first_wins", "ex15_legacy_sdk"],
+        HOSTILE.items(),
+        strict=True,
+    )
+)
+UNCONFIRMED = "ex01_first_async_view"  # a server cannot tell it solved: the forge's flags count
+
+
+def test_forges_score_nothing_and_hostile_code_costs_its_neighbours_nothing(tmp_path):
+    folders = [*HONEST, *FORGED, *HOSTILE_AT, UNCONFIRMED]
+    course = Course(copy_course(ROOT, tmp_path / "course")).keep(*folders)
+    changes = {
+        f"exercises/{f}/views.py": (course.path / "solutions" / f / "views.py").read_text()
+        for f in HONEST
+    }
+    shipped = {f: (course.path / "exercises" / f / "views.py").read_text() for f in folders}
+    for folder, (_name, code) in {**FORGED, **HOSTILE_AT}.items():
+        changes[f"exercises/{folder}/views.py"] = code + shipped[folder]
+    changes[f"exercises/{UNCONFIRMED}/views.py"] = shipped[UNCONFIRMED] + FORGE
+
+    started = time.monotonic()
+    code, document = sealed(
+        course, submission(course, tmp_path / "mine", changes), "--budget", "60"
+    )
+
+    by_folder = {folder: by_id(document)[folder.split("_", 1)[1]] for folder in folders}
+    for folder in HONEST:
+        assert by_folder[folder]["status"] == "passed", (folder, by_folder[folder])
+    for folder, (name, _code) in FORGED.items():
+        result = by_folder[folder]
+        assert result["status"] == "failed", (name, result)
+        # the forge did win the tests; the server disagreed
+        assert "the tests passed, but served by a real server" in result["message"], (name, result)
+        assert result["flags"], (name, "a forge without a flag")
+    for folder, (name, _code) in HOSTILE_AT.items():
+        assert by_folder[folder]["status"] != "passed", (name, by_folder[folder])
+    forged = by_folder[UNCONFIRMED]
+    assert forged["status"] == "failed" and "points are withheld" in forged["message"], forged
+    assert (code, document["score"]) == (1, 10 * len(HONEST))
+    assert time.monotonic() - started < 200

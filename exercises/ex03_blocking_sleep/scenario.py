@@ -40,4 +40,9 @@ def check(site: Site) -> list[str]:
     return blocked
 
 
-SCENARIO = Scenario(check=check)
+SCENARIO = Scenario(
+    check=check,
+    unconfirmed="that the view waits with `asyncio.sleep`: a `time.sleep` moved into a worker"
+    " thread (`asyncio.to_thread`, `sync_to_async`) keeps the loop free and the orders side by"
+    " side, as the lesson's answer does",
+)

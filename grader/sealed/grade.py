@@ -30,6 +30,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Queue
 
 from course.catalog import Exercise
 from grader.results import ExerciseResult
@@ -74,10 +75,14 @@ def grade_sealed(
         scratch.chmod(0o755)  # the learner's user must reach its own folders inside
         scenarios = {e.folder: load_scenario(e) for e in exercises}
         database = stocked_database(trusted, scratch, [s for s in scenarios.values() if s])
-        workers = 1 if sandbox.subreaper else WORKERS  # a subreaper kills every orphan
+        # A subreaper kills every orphan, so it grades one exercise at a time.
+        slots: Queue[Sandbox] = Queue()
+        for slot in sandbox.slots()[: 1 if sandbox.subreaper else WORKERS]:
+            slots.put(slot)
 
         def one(exercise: Exercise) -> ExerciseResult:
-            job = Job(trusted, scratch / exercise.folder, sandbox, exercise)
+            slot = slots.get()  # a user no other exercise graded now runs as
+            job = Job(trusted, scratch / exercise.folder, slot, exercise)
             scenario = scenarios[exercise.folder]
             try:
                 return job.grade(submission, scenario, database, budget, test_timeout)
@@ -88,8 +93,10 @@ def grade_sealed(
                     problem_message=f"the grader could not grade this exercise: "
                     f"{type(error).__name__}: {error}",
                 )
+            finally:
+                slots.put(slot)
 
-        with ThreadPoolExecutor(workers) as pool:
+        with ThreadPoolExecutor(slots.qsize()) as pool:
             results = list(pool.map(one, exercises))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -192,11 +199,20 @@ class Job:
         result.outside = "; ".join(problems) if problems else "agrees: the server shows it solved"
         if scenario.unconfirmed:
             result.outside += f" (not shown by a server: {scenario.unconfirmed})"
-        if problems and result.status == "passed":
+        if problems:
             result.problem = "failed"
             result.problem_message = (
                 "the tests passed, but served by a real server the view did not show the "
                 f"lesson: {'; '.join(problems)}"
+            )
+        elif scenario.unconfirmed and result.flags:
+            # What a server cannot show rests on the tests, which run in the learner's process:
+            # code that reaches for the grader (the static check's flags) cannot vouch for it.
+            result.problem = "failed"
+            result.problem_message = (
+                "the tests passed and the server shows nothing wrong, but a server cannot show "
+                f"{scenario.unconfirmed}; that part rests on the tests alone, and this code "
+                "reaches for what decides them (see its flags), so the points are withheld"
             )
         return result
 

@@ -38,6 +38,10 @@ from functools import cache
 from pathlib import Path
 
 LEARNER = (65534, 65534)  # nobody:nogroup, by number: a container may have no passwd entry
+# Exercises graded side by side each run as a user of their own, since the process limit
+# counts a user's tasks system-wide: one exercise's fork loop must not starve its neighbour.
+# 65533 is unassigned on Debian and in common container images (nobody is 65534).
+LEARNERS = (LEARNER, (65533, 65534))
 MEMORY = 4 << 30  # bytes of address space for one process (Django and pytest need ~1 GiB)
 PROCESSES = 512  # tasks (threads count) of the learner's user, system-wide
 FILE_SIZE = 256 << 20  # bytes: a database or cache file is far smaller
@@ -69,6 +73,12 @@ class Sandbox:
             if folder.is_dir() and not any(folder.is_relative_to(o) for o in out_of_sight)
         )
         return dataclasses.replace(self, hidden=more + self.hidden)
+
+    def slots(self) -> list[Sandbox]:
+        """One sandbox per exercise graded at once: with a user of its own when there is one."""
+        if not self.user:
+            return [self]
+        return [dataclasses.replace(self, user=user) for user in LEARNERS]
 
     def describe(self) -> str:
         who = "as user nobody" if self.user else "as the grader's own user (not root)"
