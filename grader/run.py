@@ -71,6 +71,7 @@ class Confined:
 
     sandbox: Sandbox
     home: Path
+    environment: dict[str, str] = field(default_factory=dict)  # the database's, if any
 
 
 def run_pytest(
@@ -99,7 +100,9 @@ def run_pytest(
             command += ["-o", f"timeout={test_timeout}"]
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
         if confined:
-            env = confined.sandbox.environment(confined.home, AWAITLINGS_RESULTS=str(results_path))
+            env = confined.sandbox.environment(
+                confined.home, AWAITLINGS_RESULTS=str(results_path), **confined.environment
+            )
             child = confined.sandbox.popen(command, root, env, **pipes)
         else:
             env = {

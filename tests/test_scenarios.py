@@ -13,6 +13,7 @@ claims are checked as fast as the README's.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from course.catalog import ROOT, Exercise, load_exercises
 from course.fake_api import Behaviour
-from grader.sealed.grade import stocked_database
+from grader.sealed.database import Stock
 from grader.sealed.sandbox import Sandbox
 from grader.sealed.scenario import Scenario, load_scenario
 from grader.sealed.site import JudgeAPI, Site, serve_course
@@ -38,15 +39,20 @@ UNSANDBOXED = Sandbox(user=None, pid_namespace=False)  # the trusted course: not
 def serve(course: Course, scratch: Path) -> Iterator[Site]:
     home = scratch / "home"
     home.mkdir()
-    scenarios = [scenario for scenario in SCENARIOS.values() if scenario]
-    stocked_database(course.path, scratch, scenarios).rename(home / "db.sqlite3")
-    with (
-        JudgeAPI(Behaviour()) as api,
-        serve_course(UNSANDBOXED, course.path, home, api, sys.executable) as site,
-    ):
-        warm = site.request("GET", "/")  # imports every exercise, as sealed grading does
-        assert warm.status == 200, warm.shown()
-        yield site
+    rows = "\n".join(scenario.rows for scenario in SCENARIOS.values() if scenario)
+    # The database sealed grading would use here: PostgreSQL when DATABASE_URL names one.
+    stock = Stock(course.path, scratch, rows, os.environ.get("DATABASE_URL", ""))
+    try:
+        database = stock.for_server("all", home, None)
+        with (
+            JudgeAPI(Behaviour()) as api,
+            serve_course(UNSANDBOXED, course.path, home, api, sys.executable, database) as site,
+        ):
+            warm = site.request("GET", "/")  # imports every exercise, as sealed grading does
+            assert warm.status == 200, warm.shown()
+            yield site
+    finally:
+        stock.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,7 @@
 """Outside check of exercise 13: the catalogue, a product and a 404 come from the database, and
 while the database keeps a query waiting the server's event loop stays free."""
 
-import sqlite3
-import stat
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
+from grader.sealed.database import DatabaseTrouble, held
 from grader.sealed.loopwatch import LoopWatch
 from grader.sealed.scenario import Scenario, unexpected
 from grader.sealed.site import Site
@@ -28,27 +22,8 @@ TEAPOT = f"{CATALOGUE}1/"
 TEAPOT_DETAILS = {"name": "Teapot", "price": "32.00", "stock": 4}
 NO_SUCH_PRODUCT = f"{CATALOGUE}{max(SHELF) + 1}/"
 MISSING = {"error": "no such product"}
-BUSY = 0.5  # seconds the grader keeps the database locked, as a busy database would
-
-
-@contextmanager
-def busy(database: Path, seconds: float) -> Iterator[None]:
-    """The database locked by the grader for `seconds`: a query waits as on a busy database."""
-    if not stat.S_ISREG(database.lstat().st_mode):  # the server's folder: never follow a link
-        raise sqlite3.DatabaseError("it is not a plain file any more")
-    connection = sqlite3.connect(
-        f"{database.as_uri()}?mode=rw", uri=True, isolation_level=None, check_same_thread=False
-    )
-    try:
-        connection.execute("BEGIN EXCLUSIVE")
-        release = threading.Timer(seconds, connection.rollback)
-        release.start()
-        try:
-            yield
-        finally:
-            release.join()
-    finally:
-        connection.close()
+BUSY = 0.5  # seconds the grader keeps the products locked, as a busy database would
+TABLE = "ex13_async_orm_product"
 
 
 def check(site: Site) -> list[str]:
@@ -60,15 +35,15 @@ def check(site: Site) -> list[str]:
     # A query on the loop (DJANGO_ALLOW_ASYNC_UNSAFE) answers the same: it shows when the
     # database is slow to answer, and the loop thread waits for it.
     try:
-        with busy(site.home / "db.sqlite3", BUSY), LoopWatch(site.pid) as watch:
+        with held(site.database, TABLE, BUSY), LoopWatch(site.pid) as watch:
             reply = site.request("GET", CATALOGUE)
-    except (OSError, sqlite3.Error) as error:
+    except DatabaseTrouble as error:
         return [f"the grader could not make the server's database busy: {error}"]
     blocked = watch.report().blocking(requests=1)
     if blocked:
         return [
             f"with the database busy for {BUSY:g} s (locked by the grader), {CATALOGUE} waited "
-            f"for it on the event loop, where SQLite waits by sleeping: {blocked}"
+            f"for it on the event loop: {blocked}"
         ]
     return unexpected(CATALOGUE, reply, 200, IN_STOCK)
 

@@ -11,10 +11,9 @@ leave nothing written, and each other one must be written whole.
 """
 
 import secrets
-import sqlite3
 from collections import defaultdict
 
-from grader.sealed.grade import rows_of
+from grader.sealed.database import DatabaseTrouble, rows_of
 from grader.sealed.scenario import Scenario
 from grader.sealed.site import Site
 
@@ -44,19 +43,31 @@ def doomed_customers() -> tuple[str, ...]:
 
 DOOMED = doomed_customers()
 # The database refuses the third line of a doomed customer's order, however the view writes it.
-REFUSE = (
-    "CREATE TRIGGER awaitlings_refuses_a_line BEFORE INSERT ON ex16_atomic_writes_orderline"
-    f" WHEN NEW.product_id = {ALIKE[2][0]} AND (SELECT customer FROM ex16_atomic_writes_order"
+DOOMED_LINE = (
+    f"NEW.product_id = {ALIKE[2][0]} AND (SELECT customer FROM ex16_atomic_writes_order"
     f" WHERE id = NEW.order_id) IN ({', '.join(repr(customer) for customer in DOOMED)})"
-    " BEGIN SELECT RAISE(ABORT, 'the database refused this line'); END"
 )
+REFUSE = {  # the trigger, in each database's own words
+    "sqlite": [
+        "CREATE TRIGGER awaitlings_refuses_a_line BEFORE INSERT ON ex16_atomic_writes_orderline"
+        f" WHEN {DOOMED_LINE} BEGIN SELECT RAISE(ABORT, 'the database refused this line'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION awaitlings_refuses_a_line() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN IF {DOOMED_LINE} THEN RAISE EXCEPTION 'the database refused this line';"
+        " END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER awaitlings_refuses_a_line BEFORE INSERT ON ex16_atomic_writes_orderline"
+        " FOR EACH ROW EXECUTE FUNCTION awaitlings_refuses_a_line()",
+    ],
+}
 ROWS = (
     "from django.db import connection\n"
     "from exercises.ex16_atomic_writes.models import Product\n"
     f"for pk, (name, stock) in {SHELF!r}.items():\n"
     "    Product.objects.create(pk=pk, name=name, stock=stock)\n"
     "with connection.cursor() as cursor:\n"
-    f"    cursor.execute({REFUSE!r})\n"
+    f"    for statement in {REFUSE!r}[connection.vendor]:\n"
+    "        cursor.execute(statement)\n"
 )
 WHOLE_ORDER = [(1, 2), (2, 1), (3, 3)]  # (product id, quantity), each in stock
 # Ladles twice: each line alone is in stock, so checking the stock first lets the order
@@ -88,7 +99,7 @@ def written(site: Site, customer: str, products: set[int]) -> str:
 def orders_of(site: Site) -> dict[str, list[list[tuple[int, int]]]]:
     """Each customer's orders, each a list of (product id, quantity), from the database."""
     rows = rows_of(
-        site.home / "db.sqlite3",
+        site.database,
         "SELECT o.customer, o.id, l.product_id, l.quantity FROM ex16_atomic_writes_order o"
         " LEFT JOIN ex16_atomic_writes_orderline l ON l.order_id = o.id ORDER BY o.id, l.id",
     )
@@ -100,9 +111,7 @@ def orders_of(site: Site) -> dict[str, list[list[tuple[int, int]]]]:
 
 
 def stock_of(site: Site, products: set[int]) -> dict[int, int]:
-    stock = rows_of(
-        site.home / "db.sqlite3", "SELECT id, stock FROM ex16_atomic_writes_product ORDER BY id"
-    )
+    stock = rows_of(site.database, "SELECT id, stock FROM ex16_atomic_writes_product ORDER BY id")
     return {pk: left for pk, left in stock if pk in products}
 
 
@@ -132,7 +141,7 @@ def after(lines: list[tuple[int, int]]) -> dict[int, int]:
 def check(site: Site) -> list[str]:
     try:
         return placed_whole_or_not_at_all(site)
-    except sqlite3.Error as error:  # the server's database is the learner server's file
+    except DatabaseTrouble as error:  # the server's database is the learner server's
         return [f"the grader could not read the server's database: {error}"]
 
 

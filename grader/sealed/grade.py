@@ -19,12 +19,8 @@ both. Every learner process is gone before a result is returned.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import sqlite3
-import stat
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +31,7 @@ from queue import Queue
 from course.catalog import Exercise
 from grader.results import ExerciseResult
 from grader.run import Confined, grade
+from grader.sealed.database import Stock
 from grader.sealed.sandbox import Sandbox, confine
 from grader.sealed.scenario import Scenario, load_scenario
 from grader.sealed.site import JudgeAPI, ServerDidNotStart, serve_course
@@ -43,7 +40,6 @@ from grader.static_check import flags
 from grader.workspace import COURSE_PARTS, copy_course
 
 TRUSTED_PARTS = tuple(part for part in COURSE_PARTS if part != "solutions")  # no answers
-MAX_DATABASE = 64 << 20  # bytes of a learner server's database the grader reads at most
 PYTHON = sys.executable  # the learner's processes run the grader's own Python
 WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
 
@@ -74,7 +70,8 @@ def grade_sealed(
     try:
         scratch.chmod(0o755)  # the learner's user must reach its own folders inside
         scenarios = {e.folder: load_scenario(e) for e in exercises}
-        database = stocked_database(trusted, scratch, [s for s in scenarios.values() if s])
+        rows = "\n".join(s.rows for s in scenarios.values() if s and s.rows)
+        stock = Stock(trusted, scratch, rows, os.environ.get("DATABASE_URL", ""))
         # A subreaper kills every orphan, so it grades one exercise at a time.
         slots: Queue[Sandbox] = Queue()
         for slot in sandbox.slots()[: 1 if sandbox.subreaper else WORKERS]:
@@ -85,7 +82,7 @@ def grade_sealed(
             job = Job(trusted, scratch / exercise.folder, slot, exercise)
             scenario = scenarios[exercise.folder]
             try:
-                return job.grade(submission, scenario, database, budget, test_timeout)
+                return job.grade(submission, scenario, stock, budget, test_timeout)
             except Exception as error:  # one exercise's trouble never stops the others' grades
                 return ExerciseResult(
                     exercise,
@@ -96,46 +93,14 @@ def grade_sealed(
             finally:
                 slots.put(slot)
 
-        with ThreadPoolExecutor(slots.qsize()) as pool:
-            results = list(pool.map(one, exercises))
+        try:
+            with ThreadPoolExecutor(slots.qsize()) as pool:
+                results = list(pool.map(one, exercises))
+        finally:
+            stock.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return SealedRun(results, submission_root.resolve(), submission.ignored, sandbox.describe())
-
-
-def stocked_database(trusted: Path, scratch: Path, scenarios: list[Scenario]) -> Path:
-    """One SQLite database migrated and stocked by the trusted course, copied for each exercise.
-
-    Only the editable views come from the submission, so the models and the
-    migrations are the trusted ones: the rows are written by trusted code.
-    """
-    path = scratch / "stocked.sqlite3"
-    environment = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "course.settings",
-        "DATABASE_URL": f"sqlite:///{path}",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    rows = "\n".join(scenario.rows for scenario in scenarios if scenario.rows)
-    commands = [["migrate", "--verbosity", "0"]]
-    if rows:
-        commands.append(["shell", "--verbosity", "0", "--command", rows])
-    for command in commands:
-        done = subprocess.run(
-            [sys.executable, "-m", "django", *command],
-            cwd=trusted,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(
-                f"the trusted course's database could not be made ({' '.join(command[:1])}):\n"
-                f"{done.stdout}{done.stderr}"
-            )
-    return path
 
 
 @dataclass
@@ -165,7 +130,7 @@ class Job:
         self,
         submission: Submission,
         scenario: Scenario | None,
-        database: Path,
+        stock: Stock,
         budget: float,
         test_timeout: float | None,
     ) -> ExerciseResult:
@@ -175,7 +140,7 @@ class Job:
                 self.exercise, problem="error", problem_message="; ".join(refused)
             )
         self.lay_out(submission)
-        confined = Confined(self.sandbox, self.home)
+        confined = Confined(self.sandbox, self.home, stock.for_tests(self.exercise.folder))
         [result] = grade(
             self.tree, [self.exercise], budget=budget, test_timeout=test_timeout, confined=confined
         )
@@ -191,11 +156,9 @@ class Job:
             result.outside = "not run: the tests failed"
             return result
         self.server_home.mkdir()  # new, so no link of the learner's can be in its path
-        shutil.copyfile(database, self.server_home / "db.sqlite3")
-        if self.sandbox.user:
-            os.chown(self.server_home / "db.sqlite3", *self.sandbox.user, follow_symlinks=False)
+        database = stock.for_server(self.exercise.folder, self.server_home, self.sandbox.user)
         self.sandbox.give(self.server_home)
-        problems = self.check_outside(scenario)
+        problems = self.check_outside(scenario, database)
         result.outside = "; ".join(problems) if problems else "agrees: the server shows it solved"
         if scenario.unconfirmed:
             result.outside += f" (not shown by a server: {scenario.unconfirmed})"
@@ -225,12 +188,12 @@ class Job:
         self.folder.chmod(0o755)
         self.sandbox.give(self.home, self.tree / ".awaitlings")
 
-    def check_outside(self, scenario: Scenario) -> list[str]:
+    def check_outside(self, scenario: Scenario, database: str) -> list[str]:
         try:
             with (
                 JudgeAPI(scenario.behaviour) as api,
                 serve_course(
-                    self.sandbox, self.tree, self.server_home, api, sys.executable
+                    self.sandbox, self.tree, self.server_home, api, sys.executable, database
                 ) as site,
             ):
                 warm = site.request("GET", "/")  # imports every exercise before anything counts
@@ -241,20 +204,3 @@ class Job:
             return [str(error)]
         except Exception as error:  # a check must never stop the other exercises' grades
             return [f"the outside check could not finish: {type(error).__name__}: {error}"]
-
-
-def rows_of(database: Path, query: str) -> list[tuple]:
-    """Rows the grader reads itself from the learner server's SQLite database.
-
-    The file sits in the learner's folder, so the grader copies it first,
-    opened as a regular file and never through a link, and reads the copy.
-    """
-    with tempfile.TemporaryDirectory(prefix="awaitlings-rows-") as scratch:
-        copy = Path(scratch) / "copy.sqlite3"
-        source = os.open(database, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(source, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise OSError(f"{database.name} is not a regular file")
-            copy.write_bytes(file.read(MAX_DATABASE))
-        with contextlib.closing(sqlite3.connect(copy)) as connection:
-            return connection.execute(query).fetchall()

@@ -204,8 +204,9 @@ class Site:
     url: str
     pid: int  # the server process, as the grader's /proc shows it
     api: JudgeAPI
-    home: Path  # the learner process's own folder: its database and cache
+    home: Path  # the learner process's own folder: its cache (and SQLite database)
     output: OutputTail
+    database: str  # the server's DATABASE_URL: `grader.sealed.database.rows_of` reads it
 
     def client(self, timeout: float = 30.0) -> httpx.Client:
         return httpx.Client(base_url=self.url, trust_env=False, timeout=timeout)
@@ -312,15 +313,17 @@ def server_pid(sandbox: Sandbox, process_pid: int) -> int:
 
 @contextlib.contextmanager
 def serve_course(
-    sandbox: Sandbox, tree: Path, home: Path, api: JudgeAPI, python: str
+    sandbox: Sandbox, tree: Path, home: Path, api: JudgeAPI, python: str, database: str = ""
 ) -> Iterator[Site]:
-    """uvicorn serving the course at `tree` in the sandbox, its database `home/db.sqlite3`."""
+    """uvicorn serving the course at `tree` in the sandbox, its database at the URL `database`
+    (by default `home/db.sqlite3`)."""
     port = free_port()
     command = uvicorn_command(python, port, MAX_REQUESTS)
+    database = database or f"sqlite:///{home / 'db.sqlite3'}"
     environment = sandbox.environment(
         home,
         DJANGO_SETTINGS_MODULE="course.settings",
-        DATABASE_URL=f"sqlite:///{home / 'db.sqlite3'}",
+        DATABASE_URL=database,
         AWAITLINGS_API=api.url,
     )
     process = sandbox.popen(
@@ -330,7 +333,7 @@ def serve_course(
     try:
         pid = server_pid(sandbox, process.pid)
         _wait_until_listening(port, process, output)
-        yield Site(f"http://{HOST}:{port}", pid, api, home, output)
+        yield Site(f"http://{HOST}:{port}", pid, api, home, output, database)
     finally:
         sandbox.end(process)
 
