@@ -67,6 +67,18 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from serve(Course(copy_course(ROOT, scratch / "course")).solve(), scratch)
 
 
+CHEATS = Path(__file__).parent / "cheats"  # views that try to fool a scenario, one per file
+
+
+@pytest.fixture(scope="module")
+def cheating(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    scratch = tmp_path_factory.mktemp("cheating")
+    course = Course(copy_course(ROOT, scratch / "course"))
+    for cheat in CHEATS.glob("ex*.py"):
+        course.write(f"exercises/{cheat.stem}/views.py", cheat.read_text(encoding="utf-8"))
+    yield from serve(course, scratch)
+
+
 def check(site: Site, scenario: Scenario) -> list[str]:
     site.api.behave(scenario.behaviour)
     return scenario.check(site)
@@ -107,3 +119,15 @@ def test_the_scenario_agrees_with_the_solution(solved: Site, exercise: Exercise)
     problems = check(solved, scenario)
 
     assert problems == [], f"{exercise.folder} solved failed its outside check: {problems}"
+
+
+@pytest.mark.parametrize("cheat", sorted(CHEATS.glob("ex*.py")), ids=lambda path: path.stem)
+def test_the_scenario_sees_through_a_cheat(cheating: Site, cheat: Path) -> None:
+    scenario = SCENARIOS[cheat.stem]
+    assert scenario is not None
+
+    problems = check(cheating, scenario)
+
+    assert problems, (
+        f"{cheat.stem}: the cheat in tests/cheats/{cheat.name} passed its outside check"
+    )

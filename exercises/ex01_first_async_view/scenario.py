@@ -19,7 +19,7 @@ def check(site: Site) -> list[str]:
     wrong = carried(site, PATH, replies, "/forecast", "the weather API")
     if wrong:
         return wrong
-    return side_by_side(site, PATH, AT_ONCE, "/forecast", "the weather API")
+    return side_by_side(site, PATH, replies, "/forecast", "the weather API")
 
 
 SCENARIO = Scenario(

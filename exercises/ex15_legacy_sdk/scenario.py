@@ -3,7 +3,7 @@ server's event loop stays free while they wait."""
 
 from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, listed, one_after_another
+from grader.sealed.scenario import Scenario, listed, listed_calls, one_after_another
 from grader.sealed.site import Site
 
 PARCELS = ["A1", "B2", "C3"]  # the README's own example: /legacy_sdk/?ids=A1,B2,C3
@@ -22,7 +22,8 @@ def check(site: Site) -> list[str]:
     on_the_loop = (
         [f"the view held the event loop while the carrier answered: {blocked}"] if blocked else []
     )
-    return on_the_loop + one_after_another(site, len(PARCELS))
+    answered = listed_calls(site, reply, "parcels", [api_path for api_path, _name in calls])
+    return on_the_loop + one_after_another(site, len(PARCELS), answered)
 
 
 SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5))

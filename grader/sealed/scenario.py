@@ -55,9 +55,17 @@ def unexpected(path: str, reply: Reply, status: int, body: object) -> list[str]:
     return [f"{path} answered {reply.shown()} instead of {status} {json.dumps(body)}"]
 
 
-def one_after_another(site: Site, count: int) -> list[str]:
-    """A problem when fewer than `count` calls to the fake API were ever in flight together."""
-    peak = site.api.records.peak_overall
+def one_after_another(
+    site: Site, count: int, calls: list[tuple[float, float]] | None = None
+) -> list[str]:
+    """A problem when fewer than `count` of `calls` ((start, end) of each: those whose answers
+    a reply carries, see `carried_calls`) were ever in flight together; without `calls`, any
+    calls to the fake API.
+
+    Counting only the calls a reply carries matters: extra calls made for show (started in the
+    background while the view awaits its real calls one by one) would lift the overall peak.
+    """
+    peak = site.api.records.peak_overall if calls is None else most_at_once(calls)
     if peak >= count:
         return []
     were = "was" if peak == 1 else "were"
@@ -82,14 +90,13 @@ def wrong_answers(
     ]
 
 
-def side_by_side(site: Site, path: str, count: int, api_path: str, api: str) -> list[str]:
-    """A problem when `count` requests sent at once to `path` did not have their calls to
-    `api_path` all in flight together, as the judge's fake API counted them.
-
-    The count is the most calls in flight at once since the server started:
-    ask it right after the first requests that call `api_path`.
+def side_by_side(site: Site, path: str, replies: list[Reply], api_path: str, api: str) -> list[str]:
+    """A problem when the calls to `api_path` whose answers `replies` (sent at once to `path`)
+    carry were not all in flight together, as the judge's fake API timed them. Check
+    `carried` first: a reply whose answer cannot be traced has no call to count.
     """
-    peak = site.api.records.peak[api_path]
+    count = len(replies)
+    peak = most_at_once(carried_calls(site, replies, api_path))
     if peak >= count:
         return []
     calls = "call" if peak == 1 else "calls"
@@ -156,6 +163,20 @@ def listed(
     return problems
 
 
+def listed_calls(
+    site: Site, reply: Reply, key: str, api_paths: list[str]
+) -> list[tuple[float, float]]:
+    """(start, sent) of the calls whose answers `reply` lists under `key`, in place i the
+    call to `api_paths[i]` (see `listed`)."""
+    return [
+        call
+        for index, api_path in enumerate(api_paths)
+        for call in carried_calls(
+            site, [reply], api_path, lambda body, index=index: body[key][index]
+        )
+    ]
+
+
 def whole(body: object) -> object:
     return body
 
@@ -191,15 +212,7 @@ def carried(
             f"{len(strangers)} of {len(replies)} requests to {path} were not answered with "
             f"{api}'s answer to their call; the first got {strangers[0].shown()}"
         ]
-    owners = [
-        [
-            call
-            for call, (started, sent, answer) in enumerate(calls)
-            if answer == piece and reply.started <= started and sent <= reply.ended
-        ]
-        for reply, piece in zip(replies, pieces, strict=True)
-    ]
-    unmatched = len(replies) - _matched(owners)
+    unmatched = len(replies) - len(_matched(_owners(calls, replies, pieces)))
     if not unmatched:
         return []
     if len(replies) == 1:
@@ -214,6 +227,43 @@ def carried(
     ]
 
 
+def carried_calls(
+    site: Site, replies: list[Reply], api_path: str, part: Callable[[object], object] = whole
+) -> list[tuple[float, float]]:
+    """(start, sent) of the calls to `api_path` whose answers `replies` carry (their JSON, or
+    its `part`), each traced to one reply as `carried` traces them."""
+    calls = site.api.records.answers[api_path]
+    pieces = [_piece(reply, part) for reply in replies]
+    owned = _matched(_owners(calls, replies, pieces))
+    return [(calls[call][0], calls[call][1]) for call in owned]
+
+
+def most_at_once(calls: list[tuple[float, float]]) -> int:
+    """The most of `calls` ((start, end) each) in flight at one instant. A call that ends as
+    another starts does not overlap it."""
+    events = sorted([(end, -1) for _start, end in calls] + [(start, 1) for start, _end in calls])
+    peak = in_flight = 0
+    for _time, change in events:  # at equal times, ends (-1) come first
+        in_flight += change
+        peak = max(peak, in_flight)
+    return peak
+
+
+def _owners(
+    calls: list[tuple[float, float, object]], replies: list[Reply], pieces: list[object]
+) -> list[list[int]]:
+    """For each reply, the calls that may own it: with its answer, made and answered while
+    the request was open."""
+    return [
+        [
+            call
+            for call, (started, sent, answer) in enumerate(calls)
+            if answer == piece and reply.started <= started and sent <= reply.ended
+        ]
+        for reply, piece in zip(replies, pieces, strict=True)
+    ]
+
+
 def _piece(reply: Reply, part: Callable[[object], object]) -> object:
     """What `reply` carries: `part` of its JSON, None when it is not a 200 or has no such part."""
     if reply.status != 200:
@@ -224,9 +274,9 @@ def _piece(reply: Reply, part: Callable[[object], object]) -> object:
         return None
 
 
-def _matched(owners: list[list[int]]) -> int:
-    """How many replies get a call of their own among those that may own it (`owners[reply]`):
-    a largest matching, by augmenting paths."""
+def _matched(owners: list[list[int]]) -> dict[int, int]:
+    """A call of its own for as many replies as can get one among those that may own it
+    (`owners[reply]`): a largest matching, by augmenting paths, as {call: reply}."""
     owner: dict[int, int] = {}  # call → reply
 
     def place(reply: int, seen: set[int]) -> bool:
@@ -238,4 +288,6 @@ def _matched(owners: list[list[int]]) -> int:
                     return True
         return False
 
-    return sum(place(reply, set()) for reply in range(len(owners)))
+    for reply in range(len(owners)):
+        place(reply, set())
+    return owner

@@ -54,8 +54,7 @@ class Records:
     calls: Counter[str] = field(default_factory=Counter)
     answered: Counter[str] = field(default_factory=Counter)
     abandoned: Counter[str] = field(default_factory=Counter)
-    peak: Counter[str] = field(default_factory=Counter)  # most calls in flight at once
-    peak_overall: int = 0
+    peak_overall: int = 0  # most calls in flight at once, to any path
     in_flight: Counter[str] = field(default_factory=Counter)
     # (start, end) of each finished call, on the grader's time.perf_counter() (as `Reply`'s)
     times: defaultdict[str, list[tuple[float, float]]] = field(
@@ -130,7 +129,6 @@ class JudgeAPI:
             started = time.perf_counter()
             records.calls[path] += 1
             records.in_flight[path] += 1
-            records.peak[path] = max(records.peak[path], records.in_flight[path])
             records.peak_overall = max(records.peak_overall, sum(records.in_flight.values()))
         try:
             await app(scope, receive, sending)

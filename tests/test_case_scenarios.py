@@ -1,0 +1,100 @@
+"""Every passing case of `tests/cases/` passes its exercise's outside check too (issue 14).
+
+`tests/test_cases.py` grades the cases in process: an alternative solution
+(`expect = "passed"`) must pass the exercise's tests. Sealed grading asks a
+real server as well (the exercise's scenario, `exercises/<ex>/scenario.py`),
+and a learner's honest alternative must get its points there too: a scenario
+that fails one punishes a right answer the tests accept.
+
+The passing cases are laid over copies of the course in rounds, as in
+`tests/test_cases.py` (round k holds the k-th passing case of each exercise
+that has one), and each round is served once, as `tests/test_scenarios.py`
+serves the course. The rounds' servers start side by side, before any check
+runs; the checks then run one at a time (a test at a time), since scenarios
+measure timing and watch the server's event-loop thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import zip_longest
+from pathlib import Path
+
+import pytest
+
+from course.catalog import ROOT, load_exercise
+from grader.sealed.site import Site
+from grader.workspace import copy_course
+from tests.conftest import Course
+from tests.test_cases import CASES_DIR, Case, load_cases
+from tests.test_scenarios import SCENARIOS, check, serve
+
+# The first test also waits for every round's server to start (12 s idle, 22 s loaded).
+pytestmark = pytest.mark.timeout(300)
+
+PASSING = [[case for case in group if case.expect == "passed"] for group in load_cases()]
+ROUNDS = [[case for case in round_ if case] for round_ in zip_longest(*PASSING)]
+ROUND_OF = {case: number for number, cases in enumerate(ROUNDS) for case in cases}
+
+# A round's server, or why it could not be served (only that round's cases fail then).
+Served = Site | BaseException
+
+
+def lay_round(scratch: Path, cases: list[Case]) -> Course:
+    """A copy of the course with each case over its exercise's views.py."""
+    tree = copy_course(ROOT, scratch / "course")
+    for case in cases:
+        exercise = load_exercise(tree / "exercises" / case.folder)
+        target = exercise.path / exercise.files[0]
+        target.write_text((CASES_DIR / case.folder / case.file).read_text(encoding="utf-8"))
+    return Course(tree)
+
+
+def start_round(
+    scratch: Path, cases: list[Case]
+) -> tuple[contextlib.AbstractContextManager[Site], Site]:
+    """Serve one round's course as `tests/test_scenarios.py` does: (the server, the site)."""
+    scratch.mkdir()
+    server = contextlib.contextmanager(serve)(lay_round(scratch, cases), scratch)
+    return server, server.__enter__()
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Served]]:
+    scratch = tmp_path_factory.mktemp("case_scenarios")
+    served: list[Served] = []
+    with contextlib.ExitStack() as servers:
+        with ThreadPoolExecutor(max_workers=len(ROUNDS)) as pool:
+            starting = [
+                pool.submit(start_round, scratch / f"round{number}", cases)
+                for number, cases in enumerate(ROUNDS)
+            ]
+            for future in starting:  # every one, so each started server is ended
+                try:
+                    server, site = future.result()
+                except Exception as error:  # told by the round's tests
+                    served.append(error)
+                else:
+                    servers.push(server.__exit__)
+                    served.append(site)
+        yield served
+
+
+@pytest.mark.parametrize("case", list(ROUND_OF), ids=str)
+def test_passing_case_passes_its_scenario(case: Case, sites: list[Served]) -> None:
+    number = ROUND_OF[case]
+    site = sites[number]
+    if isinstance(site, BaseException):
+        together = ", ".join(map(str, ROUNDS[number]))
+        pytest.fail(f"round {number} ({together}) could not be served: {site!r}")
+    scenario = SCENARIOS[case.folder]
+    assert scenario is not None, f"{case.folder} declares no scenario"
+
+    problems = check(site, scenario)
+
+    assert problems == [], (
+        f"tests/cases/{case}, a passing case, failed its exercise's outside check "
+        f"(round {number}): " + " | ".join(problems)
+    )
