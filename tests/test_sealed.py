@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from course.catalog import ROOT
+from grader.sealed.grade import stopped_after
 from grader.sealed.sandbox import LEARNERS, confine
 from grader.workspace import copy_course
 from tests.conftest import Course, by_id
@@ -418,3 +420,36 @@ def test_forges_score_nothing_and_hostile_code_costs_its_neighbours_nothing(tmp_
     assert forged["status"] == "failed" and "points are withheld" in forged["message"], forged
     assert (code, document["score"]) == (1, 10 * len(HONEST))
     assert time.monotonic() - started < 200
+
+
+def test_a_server_that_answers_without_end_cannot_hold_the_grade(course, tmp_path):
+    # red team, issue 14: the grader read each answer whole, so an endless one never ended
+    endless = (
+        FORGE + "from django.http import StreamingHttpResponse\n\n\n"
+        "async def _endless():\n"
+        "    while True:\n"
+        "        yield b'x' * 65536\n\n\n"
+        "async def forecast(request):\n"
+        "    return StreamingHttpResponse(_endless())\n"
+    )
+    folder = submission(course, tmp_path / "mine", {VIEWS: endless})
+
+    code, document = sealed(course, folder)
+
+    exercise = by_id(document)["missing_await"]
+    assert (code, exercise["status"]) == (1, "failed")
+    assert "longer than 1 MiB: the grader stopped reading" in exercise["outside"], exercise
+
+
+def test_an_outside_check_past_its_time_stops_the_server():
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with stopped_after(0.2, server.pid) as expired:
+            assert server.wait(timeout=30) == -signal.SIGKILL
+        assert expired.is_set()
+        with stopped_after(30, os.getpid()) as expired:
+            pass  # done in time: nothing is stopped
+        assert not expired.is_set()
+    finally:
+        server.kill()
+        server.wait()

@@ -19,10 +19,14 @@ both. Every learner process is gone before a result is returned.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +46,7 @@ from grader.workspace import COURSE_PARTS, copy_course
 TRUSTED_PARTS = tuple(part for part in COURSE_PARTS if part != "solutions")  # no answers
 PYTHON = sys.executable  # the learner's processes run the grader's own Python
 WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
+OUTSIDE_SECONDS = 120.0  # an outside check's limit: the slowest takes ~10 s, ~30 s under load
 
 
 @dataclass
@@ -196,11 +201,40 @@ class Job:
                     self.sandbox, self.tree, self.server_home, api, sys.executable, database
                 ) as site,
             ):
-                warm = site.request("GET", "/")  # imports every exercise before anything counts
-                if warm.status != 200:
-                    return [f"the course's index answered {warm.shown()}"]
-                return scenario.check(site)
+                with stopped_after(OUTSIDE_SECONDS, site.pid) as expired:
+                    warm = site.request("GET", "/")  # imports every exercise before anything
+                    problems = (
+                        [f"the course's index answered {warm.shown()}"]
+                        if warm.status != 200
+                        else scenario.check(site)
+                    )
+                if expired.is_set():
+                    return [
+                        f"the server was still being checked after {OUTSIDE_SECONDS:g} s (a "
+                        "solved exercise takes a few): the grader stopped it"
+                    ]
+                return problems
         except ServerDidNotStart as error:
             return [str(error)]
         except Exception as error:  # a check must never stop the other exercises' grades
             return [f"the outside check could not finish: {type(error).__name__}: {error}"]
+
+
+@contextlib.contextmanager
+def stopped_after(seconds: float, pid: int) -> Iterator[threading.Event]:
+    """Kill the server `pid` (the first process of its namespace: all of it) if the block runs
+    past `seconds`, so a server that answers slowly forever cannot hold the grade; the event
+    says whether it had to."""
+    expired = threading.Event()
+
+    def stop() -> None:
+        expired.set()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+    timer = threading.Timer(seconds, stop)
+    timer.start()
+    try:
+        yield expired
+    finally:
+        timer.cancel()

@@ -38,6 +38,7 @@ from grader.sealed.sandbox import Sandbox
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0  # seconds for the course to accept connections (Django's start, under load)
 MAX_REQUESTS = 200  # uvicorn stops by itself after this many
+MAX_BODY = 1 << 20  # bytes of an answer the grader reads at most (the largest page is ~10 KiB)
 
 
 def free_port() -> int:
@@ -240,12 +241,26 @@ def send(
     json: object = None,
     headers: Mapping[str, str] | None = None,
 ) -> Reply:
+    """One request, read at most MAX_BODY bytes and the client's timeout in all (as `curl
+    --max-time`): a learner's server that answers without end, or drip by drip, cannot hold
+    the grader."""
     started = time.perf_counter()
+    deadline = started + (client.timeout.read or START_TIMEOUT)
+    body = bytearray()
     try:
-        response = client.request(method, path, json=json, headers=headers)
+        with client.stream(method, path, json=json, headers=headers) as response:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY or time.perf_counter() > deadline:
+                    ended = time.perf_counter()
+                    if len(body) > MAX_BODY:
+                        error = f"an answer longer than {MAX_BODY >> 20} MiB"
+                    else:
+                        error = f"an answer still coming after {ended - started:.0f} s"
+                    return Reply(None, b"", f"{error}: the grader stopped reading", started, ended)
     except httpx.HTTPError as error:
         return Reply(None, b"", f"{type(error).__name__}: {error}", started, time.perf_counter())
-    return Reply(response.status_code, response.content, None, started, time.perf_counter())
+    return Reply(response.status_code, bytes(body), None, started, time.perf_counter())
 
 
 def together(
