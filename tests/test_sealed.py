@@ -176,7 +176,9 @@ def test_learner_code_runs_confined_and_leaves_no_process_behind(readable_course
     spy = f"""
 import os, pathlib, time
 MARKS = pathlib.Path({str(marks)!r})
-(MARKS / f"seen-{{os.getpid()}}").write_text(f"{{os.getuid()}} {{os.getppid()}}")
+(MARKS / f"seen-{{os.getpid()}}").write_text(
+    f"{{os.getuid()}} {{os.getppid()}} {{open('/proc/self/oom_score_adj').read().strip()}}"
+)
 try:
     (pathlib.Path(__file__).resolve().parents[2] / "grader" / "planted.py").write_text("")
     (MARKS / "wrote-the-course").write_text("")
@@ -205,7 +207,8 @@ if os.fork() == 0:  # issue 14: setsid and a double fork escaped the group kill
         sandbox = confine()
         if sandbox.user and sandbox.pid_namespace:
             assert not (marks / "read-the-solution").exists(), "learner code read an answer"
-        for uid, parent in seen:
+        for uid, parent, oom_score in seen:
+            assert oom_score == "1000", "out of memory, the kernel could kill the grader first"
             if sandbox.user:
                 assert (int(uid), int(uid)) in {(u, u) for u, _g in LEARNERS}
             if sandbox.pid_namespace:
