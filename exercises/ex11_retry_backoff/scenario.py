@@ -31,6 +31,10 @@ def check(site: Site) -> list[str]:
 
 
 def calls(site: Site) -> list[tuple[float, float]]:
+    """(start, end) of each call to the API so far. The judge records a call's end after its
+    answer left, and a reply can overtake that (a solved view, on a loaded machine, was seen
+    to give up after 3 calls): wait until none is in flight."""
+    site.api.settle()
     return sorted(site.api.records.times[API])
 
 

@@ -107,11 +107,23 @@ def side_by_side(site: Site, path: str, replies: list[Reply], api_path: str, api
     ]
 
 
+def warm_up(site: Site, method: str, path: str, **options: object) -> None:
+    """One request before the watched ones: a view's first request runs lazy imports on the
+    loop thread (anyio's backend, httpx's transport: 0.1 s of CPU under load, judged a busy
+    loop), which no later request repeats. Only for requests that change nothing (GET); the
+    fake API forgets its calls."""
+    assert method == "GET", "a warm-up request must change nothing"
+    site.request(method, path, **options)  # type: ignore[arg-type]
+    site.api.settle()
+    site.api.forget()
+
+
 def request_watched(
     site: Site, method: str, path: str, **options: object
 ) -> tuple[Reply, list[str]]:
     """One request while LoopWatch watches the server's event loop: the reply, and a problem
     when the loop thread blocked while it served it (a wait on a thread's result included)."""
+    warm_up(site, method, path, **options)
     records = site.api.records
     before = records.total(records.calls)
     with LoopWatch(site.pid) as watch:
@@ -126,6 +138,7 @@ def at_once_watched(
 ) -> tuple[list[Reply], list[str]]:
     """Send `count` requests at once while LoopWatch watches the server's event loop: the
     replies, and a problem when the loop thread blocked while it served them."""
+    warm_up(site, method, path)
     records = site.api.records
     before = records.total(records.calls)  # counted as each call starts: no race with answers
     with LoopWatch(site.pid) as watch:

@@ -152,6 +152,11 @@ class JudgeAPI:
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
+    def forget(self) -> None:
+        """Empty records from now on, the behaviour as it is (after a warm-up request)."""
+        with self._lock:
+            self.records = Records()
+
     def settle(self, timeout: float = 5.0) -> None:
         """Wait until no call is in flight (the server's views finished or gave up)."""
         deadline = time.monotonic() + timeout
