@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+from grader.sealed.database import django
 from grader.sealed.site import HOST, Reply, free_port, send, together, uvicorn_command
 
 START_TIMEOUT = 20.0  # seconds for a server to accept connections
@@ -69,22 +70,9 @@ def course_environment(tree: Path, **extra: str) -> dict[str, str]:
 
 
 def django_command(tree: Path, *args: str) -> str:
-    """Run `python -m django ARGS` in `tree` as a learner would, to its end; what it printed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "django", *args],
-        cwd=tree,
-        env=course_environment(tree),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"`python -m django {' '.join(args)}` failed in {tree} with exit status "
-            f"{done.returncode}:\n{done.stdout}{done.stderr}"
-        )
-    return done.stdout
+    """Run `python -m django ARGS` in `tree` against its own database, to its end: what it
+    printed (as sealed grading stocks its database)."""
+    return django(tree, f"sqlite:///{tree.resolve() / 'db.sqlite3'}", list(args))
 
 
 @dataclass

@@ -116,8 +116,9 @@ def with_name(url: str, name: str) -> str:
     return urlsplit(url)._replace(path=f"/{name}").geturl()
 
 
-def django(trusted: Path, url: str, command: list[str]) -> None:
-    """`python -m django <command>` on the trusted course, against the database at `url`."""
+def django(trusted: Path, url: str, command: list[str]) -> str:
+    """`python -m django <command>` on the trusted course, against the database at `url`, in
+    an environment of its own (nothing of the grader's): what it printed."""
     environment = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "course.settings",
@@ -135,9 +136,10 @@ def django(trusted: Path, url: str, command: list[str]) -> None:
     )
     if done.returncode != 0:
         raise RuntimeError(
-            f"the trusted course's database could not be made ({command[0]}):\n"
-            f"{done.stdout}{done.stderr}"
+            f"`python -m django {' '.join(command)}` failed in {trusted} with exit status "
+            f"{done.returncode}:\n{done.stdout}{done.stderr}"
         )
+    return done.stdout
 
 
 class DatabaseTrouble(Exception):
