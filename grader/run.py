@@ -101,7 +101,10 @@ def run_pytest(
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
         if confined:
             env = confined.sandbox.environment(
-                confined.home, AWAITLINGS_RESULTS=str(results_path), **confined.environment
+                confined.home,
+                AWAITLINGS_RESULTS=str(results_path),
+                PYTHONPATH=str(root),  # the grader's own checkout is out of the learner's sight
+                **confined.environment,
             )
             child = confined.sandbox.popen(command, root, env, **pipes)
         else:

@@ -43,6 +43,7 @@ from grader.sealed.submission import Submission, read_submission
 from grader.static_check import flags
 from grader.workspace import COURSE_PARTS, copy_course
 
+TEMPORARY = (Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
 TRUSTED_PARTS = tuple(part for part in COURSE_PARTS if part != "solutions")  # no answers
 PYTHON = sys.executable  # the learner's processes run the grader's own Python
 WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
@@ -68,12 +69,13 @@ def grade_sealed(
     test_timeout: float | None,
 ) -> SealedRun:
     """Grade the editable files under `submission_root` against the course at `trusted`."""
-    # The answers stay out of sight: a view could otherwise read and run the reference solution.
-    sandbox = confine().hiding(trusted / "solutions", trusted / "tests")
     submission = read_submission(submission_root, exercises, trusted)
     scratch = Path(tempfile.mkdtemp(prefix="awaitlings-sealed-"))
     try:
         scratch.chmod(0o755)  # the learner's user must reach its own folders inside
+        # The trusted course (its answers, its .git) stays out of sight, and the temporary
+        # folders are the sandbox's own: nothing written there outlives it or is shared.
+        sandbox = confine().hiding(trusted, *TEMPORARY, keeping=(scratch,))
         scenarios = {e.folder: load_scenario(e) for e in exercises}
         rows = "\n".join(s.rows for s in scenarios.values() if s and s.rows)
         stock = Stock(trusted, scratch, rows, os.environ.get("DATABASE_URL", ""))

@@ -62,17 +62,23 @@ class Sandbox:
     # below it that the learner's Python needs: see `reexpose`.
     hidden: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def hiding(self, *folders: Path) -> Sandbox:
-        """This sandbox with `folders` (the trusted course's answers) out of the learner's sight:
-        covered with an empty tmpfs in the namespace's own mounts (root and a namespace only;
-        a folder already under a hidden one is out of sight anyway)."""
-        out_of_sight = [Path(folder) for folder, _paths in self.hidden]
-        more = tuple(
-            (str(folder), ())
-            for folder in folders
-            if folder.is_dir() and not any(folder.is_relative_to(o) for o in out_of_sight)
-        )
-        return dataclasses.replace(self, hidden=more + self.hidden)
+    def hiding(self, *folders: Path, keeping: tuple[Path, ...] = ()) -> Sandbox:
+        """This sandbox with `folders` out of the learner's sight: each covered with an empty
+        tmpfs in the namespace's own mounts (root and a namespace only), but for the paths
+        below it in `keeping` and the learner's Python, bound back. A folder below another
+        hidden one is out of sight already."""
+        if not (self.user and self.pid_namespace):
+            return self
+        needed = [Path(path) for path in [*python_paths(), *keeping]]
+        covered = [Path(folder) for folder, _paths in self.hidden]
+        more = []
+        for folder in sorted({Path(f) for f in folders if Path(f).is_dir()}, key=str):
+            if any(folder.is_relative_to(other) for other in covered):
+                continue
+            covered.append(folder)
+            kept = [str(path) for path in needed if path.is_relative_to(folder) and path != folder]
+            more.append((str(folder), tuple(kept)))
+        return dataclasses.replace(self, hidden=tuple(more) + self.hidden)
 
     def slots(self) -> list[Sandbox]:
         """One sandbox per exercise graded at once: with a user of its own when there is one."""
@@ -184,7 +190,7 @@ def reexpose(hidden: tuple[tuple[str, tuple[str, ...]], ...], command: list[str]
     opened, covered = [], []
     descriptor = 3
     for folder, paths in hidden:
-        covered.append(f"mount -t tmpfs -o mode=0755 awaitlings {shlex.quote(folder)}")
+        covered.append(f"mount -t tmpfs -o mode=1777,size=64m awaitlings {shlex.quote(folder)}")
         for path in paths:
             opened.append(f"exec {descriptor}< {shlex.quote(path)}")
             covered.append(

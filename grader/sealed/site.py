@@ -343,6 +343,7 @@ def serve_course(
         DJANGO_SETTINGS_MODULE="course.settings",
         DATABASE_URL=database,
         AWAITLINGS_API=api.url,
+        PYTHONPATH=str(tree),  # the grader's own checkout is out of the learner's sight
     )
     process = sandbox.popen(
         command, tree, environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
