@@ -143,6 +143,20 @@ RULES: dict[str, str] = {
     "os.unsetenv": "changes the environment the grader's processes inherit",
     "os.chdir": "moves the test process out of the folder the grader relies on",
     "os.dup2": "redirects the process's output files",
+    # Files: no view of this course writes one, and the test process's results are one
+    # (red team, issue 14: a thread rewrote them whole with os.replace after the run).
+    "tempfile": "finds the temporary folder, where the test process writes its results",
+    "os.replace": "swaps a file whole, as a forge rewrites the results file",
+    "os.rename": "swaps a file whole, as a forge rewrites the results file",
+    "os.truncate": "cuts a file short, as a forge erases the results written",
+    "os.ftruncate": "cuts a file short, as a forge erases the results written",
+    "os.open": "opens files below Python's file objects, around this check",
+    "os.write": "writes to files below Python's file objects, around this check",
+    "os.fdopen": "opens a file descriptor the process inherited, such as the results'",
+    "os.dup": "duplicates the process's files",
+    "os.mkfifo": "makes a pipe in place of a file the grader reads",
+    "os.symlink": "makes a link in place of a file the grader reads",
+    "os.link": "makes a link in place of a file the grader reads",
 }
 
 # Names under a flagged module that honest code uses: `import inspect` used only
@@ -189,6 +203,8 @@ ATTRIBUTES: dict[str, str] = {
     "__loader__": "a module's loader reads and loads files around this check",
     "__spec__": "a module's import spec reaches its loader",
     "execute_wrappers": "the database hooks the query counter uses",
+    "write_text": "writes a file: no view of this course writes one (the results are a file)",
+    "write_bytes": "writes a file: no view of this course writes one (the results are a file)",
 }
 
 # Modules a forge reaches as an attribute of another module or object (`os.sys`,
@@ -236,6 +252,9 @@ ENVIRONMENT: tuple[tuple[str, str, bool], ...] = (
     ("AWAITLINGS_API", "", False),
     ("AWAITLINGS_RESULTS", "the file the test process writes its results to", True),
     ("AWAITLINGS_*", "the grader's own settings", True),
+    ("TMPDIR", "the folder the test process writes its results in", True),
+    ("TEMP", "the folder the test process writes its results in", True),
+    ("TMP", "the folder the test process writes its results in", True),
     ("GITHUB_OUTPUT", "the file the classroom grade is written to", True),
     ("GITHUB_STEP_SUMMARY", "the file the CI summary is written to", True),
     ("GITHUB_ENV", "the file that sets the CI's later steps' environment", True),
@@ -253,6 +272,7 @@ STRINGS: dict[str, str] = {
     r"(?:^|[/\\])\.awaitlings(?:[/\\]|$)": "the grader's state folder, with its kept verdicts",
     r"^/proc(?:/|$)": "the process table, where the grader's processes and files are",
     r"\.djcache$": "a file of Django's cache, which a view should fill through the cache API",
+    r"results\.jsonl": "the file the test process writes its results to",
     r"^(?:grader|_?pytest|pytest_\w+|pluggy|conftest|course\.testing|blockbuster|looptime|xdist)"
     r"\.[\w.]+$": "a module of the grader, the harness or the test runner, named to reach it",
     r"__(?:import|builtins|globals|code|closure|subclasses|self|loader|spec)__": (
@@ -299,6 +319,16 @@ PATH_FUNCTIONS = (
     "anyio.Path",
 )
 
+# Functions that open a file, and where their mode is: (position, keyword).
+OPENERS = {
+    "open": (1, "mode"),
+    "io.open": (1, "mode"),
+    "io.FileIO": (1, "mode"),
+    "codecs.open": (1, "mode"),
+    "pathlib.Path.open": (0, "mode"),
+    "aiofiles.open": (1, "mode"),
+    "anyio.open_file": (1, "mode"),
+}
 _ENVIRON = ("os.environ", "os.environb")
 _GETENV = ("os.getenv", "os.getenvb")
 _ENV_READS = {"get", "__getitem__", "__contains__"}
@@ -709,6 +739,12 @@ class _Checker:
             self.check_namespace(node, node.args[0])
         if name in {"operator.attrgetter", "operator.methodcaller"}:
             self.check_getter(node, name)
+        if name in OPENERS and _writes(node, OPENERS[name]):
+            self.flag(
+                node,
+                f"opens a file to write with {name} (no view of this course writes "
+                "one; the results of the tests are a file)",
+            )
 
     def check_dunder_reflection(self, node: ast.Call) -> None:
         """`x.__setattr__("_y", v)`, `object.__setattr__(x, "_y", v)`: setattr by its dunder."""
@@ -891,3 +927,17 @@ class _Checker:
             judged = _environment(text)
             if judged and judged[1]:
                 self.flag(node, f"names the environment variable {text} ({judged[0]})")
+
+
+def _writes(call: ast.Call, where: tuple[int, str]) -> bool:
+    """Whether `call`, opening a file, opens it to write: a mode with w, a, x or +, or a mode
+    this check cannot read."""
+    position, keyword = where
+    mode = next((k.value for k in call.keywords if k.arg == keyword), None)
+    if mode is None and len(call.args) > position:
+        mode = call.args[position]
+    if mode is None:
+        return False
+    if isinstance(mode, ast.Constant) and isinstance(mode.value, str):
+        return any(letter in mode.value for letter in "wax+")
+    return True

@@ -47,6 +47,13 @@ TEMPORARY = (Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp"), Path("
 TRUSTED_PARTS = tuple(part for part in COURSE_PARTS if part != "solutions")  # no answers
 PYTHON = sys.executable  # the learner's processes run the grader's own Python
 WORKERS = 2  # exercises graded side by side (this is a 2-core machine's worth)
+# What no server shows, in any exercise: Django runs a plain `def` view in a worker thread of
+# its own, so the same work done there (a sync client, a sleep, async_to_sync) keeps the loop
+# free and looks alike from outside (red team, issue 14).
+NOT_SHOWN = (
+    "whether the view is async at all: a plain `def` view doing the same work in the worker"
+    " thread Django gives it keeps the loop free and answers alike"
+)
 OUTSIDE_SECONDS = 120.0  # an outside check's limit: the slowest takes ~10 s, ~30 s under load
 
 
@@ -175,14 +182,14 @@ class Job:
                 "the tests passed, but served by a real server the view did not show the "
                 f"lesson: {'; '.join(problems)}"
             )
-        elif scenario.unconfirmed and result.flags:
+        elif result.flags:
             # What a server cannot show rests on the tests, which run in the learner's process:
             # code that reaches for the grader (the static check's flags) cannot vouch for it.
             result.problem = "failed"
             result.problem_message = (
-                "the tests passed and the server shows nothing wrong, but a server cannot show "
-                f"{scenario.unconfirmed}; that part rests on the tests alone, and this code "
-                "reaches for what decides them (see its flags), so the points are withheld"
+                f"the tests passed and the server shows nothing wrong, but a server cannot show "
+                f"{scenario.unconfirmed or NOT_SHOWN}; that rests on the tests alone, and this "
+                "code reaches for what decides them (see its flags), so the points are withheld"
             )
         return result
 

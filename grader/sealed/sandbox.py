@@ -39,8 +39,11 @@ from pathlib import Path
 
 LEARNER = (65534, 65534)  # nobody:nogroup, by number: a container may have no passwd entry
 # Exercises graded side by side each run as a user of their own, since the process limit
-# counts a user's tasks system-wide: one exercise's fork loop must not starve its neighbour.
-# 65533 is unassigned on Debian and in common container images (nobody is 65534).
+# counts a user's tasks system-wide: one exercise's fork loop must not starve its neighbour,
+# nor another grade's on the same machine. Each grade numbers its users from its own pid, in
+# a range no system assigns; where the kernel refuses those (a user namespace with a narrow
+# map), nobody and 65533 (unassigned on Debian and in common container images).
+OWN_USERS = 3_000_000_000  # + twice the grader's pid (at most 4,194,304) + the slot
 LEARNERS = (LEARNER, (65533, 65534))
 MEMORY = 4 << 30  # bytes of address space for one process (Django and pytest need ~1 GiB)
 PROCESSES = 512  # tasks (threads count) of the learner's user, system-wide
@@ -61,6 +64,7 @@ class Sandbox:
     # Folders the learner's user cannot pass through (pyenv under /root), each with the paths
     # below it that the learner's Python needs: see `reexpose`.
     hidden: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    users: tuple[tuple[int, int], ...] = LEARNERS  # one per exercise graded at once (`slots`)
 
     def hiding(self, *folders: Path, keeping: tuple[Path, ...] = ()) -> Sandbox:
         """This sandbox with `folders` out of the learner's sight: each covered with an empty
@@ -84,10 +88,11 @@ class Sandbox:
         """One sandbox per exercise graded at once: with a user of its own when there is one."""
         if not self.user:
             return [self]
-        return [dataclasses.replace(self, user=user) for user in LEARNERS]
+        return [dataclasses.replace(self, user=user) for user in self.users]
 
     def describe(self) -> str:
-        who = "as user nobody" if self.user else "as the grader's own user (not root)"
+        uids = " and ".join(str(uid) for uid, _gid in self.users)
+        who = f"as unprivileged users (uids {uids})" if self.user else "as the grader's own user"
         where = "in a PID namespace of their own"
         if not self.pid_namespace:
             where = "without a PID namespace" + (
@@ -224,14 +229,19 @@ def python_paths() -> list[str]:
 def confine() -> Sandbox:
     """What this machine allows: probed once, by running a harmless command each way."""
     namespace = shutil.which("unshare") is not None and _works(Sandbox(None, True))
-    user = None
+    user, users = None, LEARNERS
     if os.geteuid() == 0:
         hidden = hidden_paths(python_paths()) if namespace else ()
         if _works(Sandbox(LEARNER, namespace, hidden=hidden)):
             user = LEARNER
+            base = OWN_USERS + 2 * os.getpid()
+            own = ((base, LEARNER[1]), (base + 1, LEARNER[1]))
+            users = own if _works(Sandbox(own[0], namespace, hidden=hidden)) else LEARNERS
     if not namespace:
         _become_subreaper()
-    return Sandbox(user, namespace, subreaper=not namespace, hidden=hidden if user else ())
+    return Sandbox(
+        user, namespace, subreaper=not namespace, hidden=hidden if user else (), users=users
+    )
 
 
 def _works(sandbox: Sandbox) -> bool:
