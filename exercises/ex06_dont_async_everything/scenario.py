@@ -12,11 +12,12 @@ requests: a busy sibling core can slow a few runs down, rarely all ten.
 """
 
 import runpy
+import secrets
 import time
 from pathlib import Path
 
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, wrong_answers
+from grader.sealed.scenario import Scenario, unexpected
 from grader.sealed.site import Site, send
 
 PATH = "/dont_async_everything/"
@@ -39,11 +40,14 @@ def hashing_seconds() -> float:
 
 def check(site: Site) -> list[str]:
     before = hashing_seconds()
+    # A password of its own for each registration, drawn now: no digest can be kept and reused
+    # (red team, issue 14: thirty alike let a view hash once on the loop and remember it).
+    passwords = [f"{PASSWORD} {secrets.token_hex(8)}" for _ in range(REGISTRATIONS)]
     with LoopWatch(site.pid) as watch, site.client() as client:
-        replies = [send(client, "POST", PATH, {"password": PASSWORD}) for _ in range(REGISTRATIONS)]
-    wrong = wrong_answers(PATH, replies, {"digest": hash_password(PASSWORD)})
-    if wrong:
-        return wrong
+        replies = [send(client, "POST", PATH, {"password": password}) for password in passwords]
+    for password, reply in zip(passwords, replies, strict=True):
+        if wrong := unexpected(PATH, reply, 200, {"digest": hash_password(password)}):
+            return wrong
     report = watch.report()
     used, one_hash = report.cpu_seconds, min(before, hashing_seconds())
     if used >= ON_THE_LOOP * REGISTRATIONS * one_hash:
