@@ -99,7 +99,8 @@ def step_summary(results: list[ExerciseResult]) -> str:
         "|---|---|---|---|",
     ]
     for r in results:
-        why = r.message.replace("|", "\\|").replace("\n", " ")
+        # a message is the learner's code's to write: `\|` must not end the cell either
+        why = r.message.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| {label(r)} | {r.status} | {r.score}/{r.exercise.points} | {why} |")
     return "\n".join(rows) + "\n"
 

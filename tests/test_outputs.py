@@ -75,6 +75,14 @@ def test_step_summary_is_a_markdown_table(results):
     assert f"| 01 {EXERCISES[0].id} | passed |" in summary
 
 
+def test_a_message_cannot_add_cells_to_the_step_summary(results):
+    # red team, issue 14: a message is the learner's code's, and `\|` escaped only the pipe
+    results[1].problem_message = "a | b \\| c \\\\| d\nnext"
+    row = next(line for line in step_summary(results).splitlines() if "a \\|" in line)
+    unescaped = row.replace("\\\\", "").replace("\\|", "")
+    assert unescaped.count("|") == 5, row
+
+
 def test_publish_writes_each_file_and_the_github_outputs(results, tmp_path):
     env = {
         "GITHUB_ACTIONS": "true",
