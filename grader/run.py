@@ -52,6 +52,7 @@ class Run:
     timed_out: bool = False
     returncode: int | None = None
     output_tail: str = ""
+    out_of_order: bool = False  # a record came after `finished`: not the plugin's writing
 
 
 def exercise_of(nodeid: str) -> str:
@@ -83,9 +84,11 @@ def run_pytest(
 ) -> Run:
     """Run the tests of `exercises` in one child process and read back its results."""
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as scratch:
-        folder = confined.home if confined else Path(scratch)
-        results_path = folder / "results.jsonl"
-        results_path.unlink(missing_ok=True)
+        if confined:  # a pipe in the grader's folder beside the learner's home
+            results: FileResults | PipeResults = PipeResults(confined.home.parent / "results")
+        else:
+            results = FileResults(Path(scratch) / "results.jsonl")
+        results_path = results.path
         command = [
             sys.executable,
             "-m",
@@ -125,7 +128,7 @@ def run_pytest(
             )
         output = OutputTail(child.stdout)
         run = Run()
-        run.timed_out = not _wait(child, results_path, budget)
+        run.timed_out = not _wait(child, results, budget)
         run.returncode = child.poll()
         if confined:
             confined.sandbox.end(child)
@@ -134,11 +137,14 @@ def run_pytest(
                 os.killpg(child.pid, signal.SIGKILL)
             child.wait()
         run.output_tail = output.text()
-        _read_results(results_path, run)
+        _read_results(results.content(), run)
+        results.close()
     return run
 
 
-def _wait(child: subprocess.Popen[bytes], results_path: Path, budget: float) -> bool:
+def _wait(
+    child: subprocess.Popen[bytes], results: FileResults | PipeResults, budget: float
+) -> bool:
     """Wait for the child to end; False if the budget ran out first.
 
     Once the session reported that it finished, the child gets a short grace
@@ -153,15 +159,71 @@ def _wait(child: subprocess.Popen[bytes], results_path: Path, budget: float) -> 
             return True
         except subprocess.TimeoutExpired:
             pass
-        if finished_at is None and _session_finished(results_path):
+        if finished_at is None and results.finished():
             finished_at = time.monotonic()
         if finished_at is not None and time.monotonic() - finished_at > EXIT_GRACE:
             return True
     return False
 
 
-def _session_finished(results_path: Path) -> bool:
-    return b'"event": "finished"' in read_results_file(results_path, tail=200)
+FINISHED = b'"event": "finished"'
+
+
+@dataclass
+class FileResults:
+    """Plain grading: the plugin appends its records to a file, read when the run is over."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def finished(self) -> bool:
+        return FINISHED in read_results_file(self.path, tail=200)
+
+    def content(self) -> bytes:
+        return read_results_file(self.path)
+
+    def close(self) -> None:
+        pass
+
+
+class PipeResults:
+    """Sealed grading: the plugin writes its records into a pipe (a FIFO in the grader's folder,
+    which the learner's user may write but neither read, replace nor remove), and the grader
+    reads them as they come. Learner code may add records, never take back one the grader
+    has read: a forged pass beside a real failure keeps the failure (`_add_test`), and a
+    record after `finished` spoils the run (`Run.out_of_order`). A file could be rewritten
+    whole at the end (red team, issue 14: a thread did it with os.replace)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.unlink(missing_ok=True)  # an earlier run's, in the same folder
+        os.mkfifo(path, 0o622)
+        path.chmod(0o622)  # whatever the umask: the learner writes, only the grader reads
+        self._descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        self._data = bytearray()
+
+    def _drain(self) -> None:
+        while len(self._data) < MAX_RESULTS:
+            try:
+                chunk = os.read(self._descriptor, 65536)
+            except BlockingIOError:
+                return
+            if not chunk:  # no writer now: more may come later
+                return
+            self._data += chunk
+
+    def finished(self) -> bool:
+        self._drain()
+        return FINISHED in self._data[-200:]
+
+    def content(self) -> bytes:
+        self._drain()
+        return bytes(self._data[:MAX_RESULTS])
+
+    def close(self) -> None:
+        os.close(self._descriptor)
 
 
 def read_results_file(path: Path, tail: int | None = None) -> bytes:
@@ -234,8 +296,9 @@ def text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _read_results(path: Path, run: Run) -> None:
-    content = read_results_file(path).decode("utf-8", errors="replace")
+def _read_results(raw: bytes, run: Run) -> None:
+    content = raw.decode("utf-8", errors="replace")
+    ended = False
     for line in content.splitlines():
         try:
             record = json.loads(line)
@@ -243,6 +306,8 @@ def _read_results(path: Path, run: Run) -> None:
             continue  # a line cut short by a killed process
         if not well_formed(record):
             continue
+        run.out_of_order = run.out_of_order or ended  # the plugin writes `finished` last, once
+        ended = ended or record["event"] == "finished"
         if record["event"] == "collected":
             run.collected = record["nodeids"]
         elif record["event"] == "start":
@@ -291,6 +356,13 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
         _mark_unfinished(results, run)
     else:
         _mark_tests_that_never_ran(results, run)
+    if run.out_of_order:
+        for result in results.values():
+            result.problem = "error"
+            result.problem_message = (
+                "results were written after the test session ended, which the grader's own "
+                "plugin never does: something in the exercise's code wrote to them"
+            )
     return results
 
 
