@@ -157,6 +157,7 @@ RULES: dict[str, str] = {
     "os.mkfifo": "makes a pipe in place of a file the grader reads",
     "os.symlink": "makes a link in place of a file the grader reads",
     "os.link": "makes a link in place of a file the grader reads",
+    "fcntl": "changes how files and pipes behave, such as the one the results go through",
 }
 
 # Names under a flagged module that honest code uses: `import inspect` used only
@@ -204,6 +205,14 @@ ATTRIBUTES: dict[str, str] = {
     "__spec__": "a module's import spec reaches its loader",
     "execute_wrappers": "the database hooks the query counter uses",
     "write_text": "writes a file: no view of this course writes one (the results are a file)",
+    "pluginmanager": "the test runner's plugins, the grader's included",
+    "list_name_plugin": "the test runner's plugins, the grader's included",
+    "list_plugin_distinfo": "the test runner's plugins, the grader's included",
+    "get_plugins": "the test runner's plugins, the grader's included",
+    "getplugin": "the test runner's plugins, the grader's included",
+    "get_plugin": "the test runner's plugins, the grader's included",
+    "receivers": "the functions a signal calls: the harness's included",
+    "_live_receivers": "the functions a signal calls: the harness's included",
     "write_bytes": "writes a file: no view of this course writes one (the results are a file)",
 }
 
@@ -599,6 +608,7 @@ class _Checker:
             self.check_chain(node, parent)
         elif isinstance(node, ast.Call):
             self.check_call(node)
+            self.check_method_open(node)
             self.check_dunder_reflection(node)
         elif isinstance(node, ast.Raise) and node.exc:
             exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
@@ -746,6 +756,17 @@ class _Checker:
                 "one; the results of the tests are a file)",
             )
 
+    def check_method_open(self, node: ast.Call) -> None:
+        """`path.open("a")` on any object: a file opened to write (red team, issue 14: a
+        local `Path` reached the results pipe unflagged)."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "open" and _writes(node, (0, "mode")):
+            self.flag(
+                node,
+                "opens a file to write with .open() (no view of this course writes one; the "
+                "results of the tests are a file)",
+            )
+
     def check_dunder_reflection(self, node: ast.Call) -> None:
         """`x.__setattr__("_y", v)`, `object.__setattr__(x, "_y", v)`: setattr by its dunder."""
         func = node.func
@@ -767,6 +788,8 @@ class _Checker:
         reads = function in {"getattr", "hasattr"}
         text = self.fold(attribute)
         if text is not None:
+            if text in ATTRIBUTES:  # `getattr(f, "__glo" + "bals__")`: the name, folded
+                self.flag(node, f"uses .{text} by {function} ({ATTRIBUTES[text]})")
             if text in REACHED:
                 what = f"reaches {text} as an attribute of {_code(target)}"
                 self.flag(node, f"{what} ({REACHED[text]})")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from course.catalog import ROOT
+from grader.run import MAX_RESULTS, PipeResults, Run, _read_results
 from grader.sealed.grade import stopped_after
 from grader.sealed.sandbox import LEARNERS, OWN_USERS, confine
 from grader.workspace import copy_course
@@ -503,3 +504,24 @@ def test_results_written_after_the_session_spoil_it(course, tmp_path):
     exercise = by_id(document)["missing_await"]
     assert (code, exercise["status"]) == (1, "error"), exercise
     assert "written after the test session ended" in exercise["message"]
+
+
+def test_a_flood_of_results_spoils_the_run_and_never_blocks_the_writer(tmp_path):
+    # red team, issue 14 (third round): forged records, then 16 MiB of blank lines, hid the
+    # real records past the limit the grader reads
+    results = PipeResults(tmp_path / "results")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"open({str(results.path)!r}, 'a').write('\\n' * {MAX_RESULTS * 2})"]
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while writer.poll() is None and time.monotonic() < deadline:
+            results.finished()  # the grader's own polling drains the pipe
+            time.sleep(0.01)
+        assert writer.wait(timeout=5) == 0, "the writer blocked on a full pipe"
+        run = Run()
+        _read_results(results.content(), run)
+        assert run.out_of_order
+    finally:
+        writer.kill()
+        results.close()

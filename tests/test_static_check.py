@@ -112,6 +112,46 @@ FORGES = [
         """,
         ["reads the environment variable TMPDIR", "write_text"],
     ),
+    # red team, issue 14 (third round): pytest's config from a thread's arguments, the
+    # grader's plugin from its plugin manager, and its writer replaced through vars().
+    (
+        "plugin_through_a_timer",
+        """
+        import threading
+
+        for thread in threading.enumerate():
+            for config in getattr(thread, "args", ()):
+                for name, plugin in config.pluginmanager.list_name_plugin():
+                    if name == "grad" + "er.pytest_plugin":
+                        vars(plugin).update({"_wr" + "ite": print})
+        """,
+        ["uses .pluginmanager", "uses .list_name_plugin", "writes vars()"],
+    ),
+    # The same round: a harness function's globals through a Django signal's receivers.
+    (
+        "harness_through_a_signal",
+        """
+        from django.core.signals import got_request_exception
+
+        for _key, ref in got_request_exception.receivers:
+            names = getattr(ref(), "__glo" + "bals__")
+            names["ThreadWaits"].take = lambda self: []
+        """,
+        ["uses .receivers", "uses .__globals__ by getattr"],
+    ),
+    # The same round: the results pipe, found beside the tree and flooded past the limit.
+    (
+        "results_pipe_flooded",
+        """
+        import fcntl
+        from pathlib import Path
+
+        with (Path.cwd().parent / "results").open("a") as pipe:
+            fcntl.fcntl(pipe, 1031, 1 << 20)
+            pipe.write("\\n" * (17 << 20))
+        """,
+        ["imports fcntl", "opens a file to write with .open()"],
+    ),
     # "finds pytest's Config through gc and registers a pytest_runtest_makereport
     # hook that marks every report passed → 180/180".
     (
