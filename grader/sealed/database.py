@@ -62,8 +62,12 @@ class Stock:
         commands = [["migrate", "--verbosity", "0"]]
         if rows:
             commands.append(["shell", "--verbosity", "0", "--command", rows])
-        for command in commands:
-            django(trusted, self.stock_url, command)
+        try:
+            for command in commands:
+                django(trusted, self.stock_url, command)
+        except BaseException:
+            self.close()  # a PostgreSQL template made for nothing is dropped
+            raise
 
     def for_server(self, name: str, folder: Path, user: tuple[int, int] | None) -> str:
         """A fresh copy of the stock for the server of exercise `name`: its DATABASE_URL.
