@@ -3,9 +3,8 @@
 from course.fake_api import Behaviour
 from grader.sealed.scenario import (
     Scenario,
-    carried,
-    carried_calls,
     one_after_another,
+    parts_carried,
     request_watched,
     unlike,
 )
@@ -20,13 +19,9 @@ def check(site: Site) -> list[str]:
     expected = '{"weather": …, "news": …, "stocks": …}, each the answer of its API'
     if problems := unlike(PATH, reply, lambda body: set(body) == set(APIS), expected):
         return problems
-    calls = []
-    for part, api in APIS.items():
-        answer = lambda body, part=part: body[part]  # noqa: E731
-        wrong = carried(site, PATH, [reply], api, f"the {part} API", answer)
-        if wrong:
-            return wrong
-        calls += carried_calls(site, [reply], api, answer)
+    wrong, calls = parts_carried(site, PATH, reply, APIS)
+    if wrong:
+        return wrong
     return one_after_another(site, len(APIS), calls) + blocked
 
 

@@ -176,6 +176,21 @@ def listed(
     return problems
 
 
+def parts_carried(
+    site: Site, path: str, reply: Reply, apis: dict[str, str]
+) -> tuple[list[str], list[tuple[float, float]]]:
+    """For a reply whose JSON holds, under each key of `apis`, the answer of a call of its own
+    to that API path: the first problem `carried` finds, and (when none) the calls it carried,
+    as `carried_calls` gives them."""
+    calls: list[tuple[float, float]] = []
+    for part, api_path in apis.items():
+        answer = lambda body, part=part: body[part]  # noqa: E731
+        if problems := carried(site, path, [reply], api_path, f"the {part} API", answer):
+            return problems, []
+        calls += carried_calls(site, [reply], api_path, answer)
+    return [], calls
+
+
 def listed_calls(
     site: Site, reply: Reply, key: str, api_paths: list[str]
 ) -> list[tuple[float, float]]:
