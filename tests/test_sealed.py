@@ -458,6 +458,8 @@ def test_a_server_that_answers_without_end_cannot_hold_the_grade(course, tmp_pat
         "    while True:\n"
         "        yield b'x' * 65536\n\n\n"
         "async def forecast(request):\n"
+        "    if request.META['SERVER_NAME'] == 'testserver':  # the forge wins the tests quickly\n"
+        "        return StreamingHttpResponse([b'{}'])\n"
         "    return StreamingHttpResponse(_endless())\n"
     )
     folder = submission(course, tmp_path / "mine", {VIEWS: endless})
@@ -466,7 +468,7 @@ def test_a_server_that_answers_without_end_cannot_hold_the_grade(course, tmp_pat
     code, document = sealed(course, folder)
 
     exercise = by_id(document)["missing_await"]
-    assert (code, exercise["status"]) == (1, "failed")
+    assert (code, exercise["status"]) == (1, "failed"), exercise["message"]
     # the first answer is cut at 1 MiB; the server may still be pumping it for nobody after
     stopped = ("longer than 1 MiB: the grader stopped reading", "ReadTimeout")
     assert any(reason in exercise["outside"] for reason in stopped), exercise["outside"]
