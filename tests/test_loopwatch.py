@@ -48,6 +48,7 @@ AT_ONCE = 5  # requests sent at once while the loop is watched
 MAX_REQUESTS = 30  # uvicorn stops by itself after this many (each server gets at most 17)
 ORDER = "/blocking_sleep/"  # exercise 03
 FORECAST = "/async_http_client/"  # exercise 04
+FIRST = "/first_async_view/"  # exercise 01
 EX03_VIEWS = "exercises/ex03_blocking_sleep/views.py"
 FUTEX = "futex (waiting for a lock, an Event, a queue or a Future's result"  # as a verdict says
 WAITING_FOR_WORK = {"epoll_wait", "epoll_pwait", "epoll_pwait2"}  # asyncio's, or uvloop's
@@ -56,7 +57,11 @@ PR_SET_PDEATHSIG = 1
 VIEW = """import asyncio, ctypes, os, select, signal, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse
+
+from course.weather import FORECAST_URL
 
 PREPARATION_TIME = 0.2  # seconds
 POOL = ThreadPoolExecutor(8)
@@ -108,8 +113,28 @@ BLOCKING = [  # (tree, path, a word its verdict must say): each an attack the pr
     pytest.param(Tree("POOL.submit(time.sleep, PREPARATION_TIME).result()"), ORDER, FUTEX,
                  id="Future.result"),  # work handed to a thread, waited for on the loop
 ]  # fmt: skip
+HOLDING = [  # (tree, path, a word its verdict must say): waits that hold a worker thread,
+    # the in-process tests' `ThreadWaits`; none blocks the loop, so none of them is BLOCKING
+    pytest.param(SHIPPED, FIRST, None, id="async_to_sync"),  # not seen: a futex
+    pytest.param(Tree("await asyncio.to_thread(time.sleep, PREPARATION_TIME)"), ORDER,
+                 "clock_nanosleep", id="to_thread-sleep"),  # tests/cases ex03 sleep_in_a_thread
+    pytest.param(Tree("await sync_to_async(time.sleep)(PREPARATION_TIME)"), ORDER,
+                 "clock_nanosleep", id="sync_to_async-sleep"),  # asgiref's docs' own example
+    pytest.param(Tree("await asyncio.to_thread(httpx.get, FORECAST_URL)"), ORDER, "poll",
+                 id="to_thread-httpx.get"),  # a sync client in a thread (httpx's docs' get)
+    pytest.param(Tree("await asyncio.to_thread(select.select, [], [], [], PREPARATION_TIME)"),
+                 ORDER, "pselect6", id="to_thread-select"),
+    pytest.param(Tree('await asyncio.to_thread(os.system, "sleep 0.2")'), ORDER, "wait4",
+                 id="to_thread-os.system"),
+    pytest.param(Tree("await asyncio.to_thread(asyncio.run, asyncio.sleep(PREPARATION_TIME))"),
+                 ORDER, "event loop of its own", id="asyncio.run-in-a-thread"),
+    pytest.param(Tree("await asyncio.to_thread(threading.Event().wait, PREPARATION_TIME)"),
+                 ORDER, "a wait with a timeout", id="to_thread-Event.wait"),
+    pytest.param(Tree("await asyncio.to_thread(POOL.submit(time.sleep, PREPARATION_TIME).result,"
+                      " 5)"), ORDER, "clock_nanosleep", id="to_thread-Future.result"),
+]  # fmt: skip
 PATHS: dict[Tree, set[str]] = {}  # each tree, with the views its tests request
-for _param in HEALTHY + BLOCKING:
+for _param in HEALTHY + BLOCKING + HOLDING:
     PATHS.setdefault(_param.values[0], set()).add(_param.values[1])
 
 
@@ -126,7 +151,7 @@ def syscalls_readable() -> str | None:
 
 pytestmark = [
     pytest.mark.skipif(syscalls_readable() is not None, reason=str(syscalls_readable())),
-    pytest.mark.timeout(120),  # nine servers start at once, on a loaded machine too
+    pytest.mark.timeout(180),  # fifteen servers start at once, on a loaded machine too
 ]
 
 
@@ -212,12 +237,20 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Tree, Serv
         found: dict[Tree, Served] = {}
         for tree, (path, server) in servers.items():
             server.wait_until_listening()
-            site = Site(path, server, api, {FORECAST: 1})
+            site = Site(path, server, api, api_paths(tree))
             for view in sorted(PATHS[tree]):
                 warm = site.request("GET", view)
                 assert warm.status == 200, f"{view} answered {warm}:\n{server.output()}"
             found[tree] = Served(site, loop_pid(tree, server))
         yield found
+
+
+def api_paths(tree: Tree) -> dict[str, int]:
+    """The views of `tree` that call the fake API, each with its calls per request."""
+    paths = {FORECAST: 1, FIRST: 1}
+    if tree.block and "FORECAST_URL" in tree.block:
+        paths[ORDER] = 1
+    return paths
 
 
 def watch(served: Served, path: str) -> tuple[LoopReport, int, str]:
@@ -227,8 +260,7 @@ def watch(served: Served, path: str) -> tuple[LoopReport, int, str]:
     with LoopWatch(served.pid) as watcher:
         total, replies = served.site.at_once(AT_ONCE, "GET", path)
     assert all(reply.status == 200 for reply in replies), f"{path}: {replies}"
-    expected = before + (AT_ONCE if path == FORECAST else 0)
-    calls = len(served.site.api.wait_for_calls(expected, timeout=10)) - before
+    calls = len(served.site.settle()) - before
     report = watcher.report()
     seen = f"{AT_ONCE} requests to {path} took {total:.2f} s together; the watch saw {report}"
     return report, calls, seen
@@ -243,6 +275,32 @@ def test_a_healthy_loop_is_never_judged_blocking(
     assert report.unreadable is None and report.samples > 0, seen
     assert WAITING_FOR_WORK & set(report.blocked), f"a healthy loop waits in epoll: {seen}"
     assert report.blocking(AT_ONCE, calls) is None, seen
+
+
+@pytest.mark.parametrize(("tree", "path"), HEALTHY)
+def test_a_healthy_server_holds_no_worker_thread_waiting(
+    served: dict[Tree, Served], tree: Tree, path: str
+) -> None:
+    report, _calls, seen = watch(served[tree], path)
+
+    assert report.unreadable is None and report.thread_waits == {}, seen
+    assert report.held_threads(AT_ONCE) is None, seen
+
+
+@pytest.mark.parametrize(("tree", "path", "named"), HOLDING)
+def test_every_wait_that_holds_a_worker_thread_is_caught_and_named(
+    served: dict[Tree, Served], tree: Tree, path: str, named: str | None
+) -> None:
+    report, calls, seen = watch(served[tree], path)
+
+    verdict = report.held_threads(AT_ONCE)
+
+    assert report.blocking(AT_ONCE, calls) is None, f"the loop was judged blocked: {seen}"
+    if named is None:  # what the watch cannot see, said in `held_threads`' docstring
+        assert verdict is None, seen
+        return
+    assert verdict is not None, f"{tree} was not judged holding a thread: {seen}"
+    assert named in verdict and f"while it served {AT_ONCE} requests" in verdict, verdict
 
 
 @pytest.mark.parametrize(("tree", "path", "named"), BLOCKING)

@@ -3,11 +3,14 @@ the weather API in flight side by side.
 
 What the lesson changes, a thread blocked in `async_to_sync` for each waiting
 request, does not show from outside under uvicorn: Django gives a sync view a
-thread of its own, so the shipped view answers the same, as fast.
+thread of its own, so the shipped view answers the same, as fast, and its
+thread waits in a futex, as an idle thread does. A thread that waits for the API
+in a way the kernel names (an event loop of its own: `asyncio.run`; a sync
+client; a wait with a timeout) is seen, and named.
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, carried, side_by_side
+from grader.sealed.scenario import Scenario, at_once_watched, carried, side_by_side
 from grader.sealed.site import Site
 
 PATH = "/first_async_view/"
@@ -15,11 +18,11 @@ AT_ONCE = 5
 
 
 def check(site: Site) -> list[str]:
-    _seconds, replies = site.at_once(AT_ONCE, "GET", PATH)
+    replies, held = at_once_watched(site, AT_ONCE, "GET", PATH)
     wrong = carried(site, PATH, replies, "/forecast", "the weather API")
     if wrong:
         return wrong
-    return side_by_side(site, PATH, replies, "/forecast", "the weather API")
+    return held + side_by_side(site, PATH, replies, "/forecast", "the weather API")
 
 
 SCENARIO = Scenario(
@@ -28,8 +31,8 @@ SCENARIO = Scenario(
     unconfirmed=(
         "whether the view is async: under uvicorn Django runs a plain `def` view in a thread of "
         "its own, so a view that blocks a worker thread while it waits for the API "
-        "(async_to_sync, asyncio.run, run_coroutine_threadsafe in a thread) answers the same "
-        "forecast, as fast, its calls side by side"
+        "(`async_to_sync`, `run_coroutine_threadsafe(...).result()` in a thread) answers the "
+        "same forecast, as fast, its calls side by side"
     ),
     shows_the_mistake=False,
 )

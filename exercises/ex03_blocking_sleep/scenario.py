@@ -42,7 +42,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
-    unconfirmed="that the view waits with `asyncio.sleep`: a `time.sleep` moved into a worker"
-    " thread (`asyncio.to_thread`, `sync_to_async`) keeps the loop free and the orders side by"
-    " side, as the lesson's answer does",
+    unconfirmed="that no worker thread waits in the loop's stead in a way the kernel shows as an"
+    " idle thread's: on a lock, a queue or a Future's result without a timeout (a `time.sleep`"
+    " moved into `asyncio.to_thread` shows, as `clock_nanosleep`)",
 )

@@ -25,7 +25,7 @@ def check(site: Site) -> list[str]:
 SCENARIO = Scenario(
     check=check,
     behaviour=Behaviour(latency=LATENCY),
-    unconfirmed="that the view uses an async client: a sync client run in a worker thread"
-    " (`asyncio.to_thread(requests.get, …)`) keeps the loop free and the calls side by side,"
-    " one thread held per request",
+    unconfirmed="that no worker thread waits for the loop's call: `async_to_sync` in a sync view,"
+    " or `run_coroutine_threadsafe(...).result()` in a thread, waits in a futex, as an idle"
+    " thread does (a sync client in a thread shows, as `poll`)",
 )

@@ -4,12 +4,13 @@ The fake API's `/forecast` hangs. The view must call it, answer 504 with a
 JSON error once DEADLINE has passed (not before, and within a generous
 multiple of it even on a loaded machine), and its call must end then: the
 fake API sees it held for most of the deadline, then abandoned, not still
-waiting.
+waiting. Meanwhile no thread of the server may wait for it (a sync client's
+own timeout, in a worker thread, ends the call as well).
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario
-from grader.sealed.site import Site
+from grader.sealed.scenario import Scenario, request_watched
+from grader.sealed.site import Reply, Site
 
 PATH = "/upstream_timeout/"
 DEADLINE = 2.0  # seconds, as the README and the shipped views.py say
@@ -22,7 +23,11 @@ API = "/forecast"
 
 
 def check(site: Site) -> list[str]:
-    reply = site.request("GET", PATH, timeout=PATIENCE)
+    reply, blocked = request_watched(site, "GET", PATH, timeout=PATIENCE)
+    return blocked + answered_by_the_deadline(site, reply)
+
+
+def answered_by_the_deadline(site: Site, reply: Reply) -> list[str]:
     if reply.error is not None:
         return [
             f"with the weather API never answering, {PATH} had not answered after"

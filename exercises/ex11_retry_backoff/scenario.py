@@ -12,7 +12,7 @@ loop must stay free meanwhile (an `await asyncio.sleep`, not a `time.sleep`).
 
 from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, carried
+from grader.sealed.scenario import Scenario, carried, watched
 from grader.sealed.site import Site
 
 PATH = "/retry_backoff/"
@@ -26,8 +26,7 @@ LEAST_WAITED = 0.25  # seconds, the five waits together (full jitter: 2.5 s on a
 def check(site: Site) -> list[str]:
     with LoopWatch(site.pid) as watch:
         problems = stays_busy(site) or busy_then_answers(site) or too_few_waits(site)
-    blocked = watch.report().blocking(requests=2, api_calls=len(calls(site)))
-    return [blocked, *problems] if blocked else problems
+    return watched(watch.report(), 2, len(calls(site))) + problems
 
 
 def calls(site: Site) -> list[tuple[float, float]]:

@@ -25,7 +25,8 @@ LOGGED_IN = {"Cookie": f"sessionid={SESSION}"}
 
 
 def check(site: Site) -> list[str]:
-    greeted, blocked = request_watched(site, "GET", PATH, headers=LOGGED_IN)
+    # the async ORM reads the session and the user in worker threads: on PostgreSQL they wait
+    greeted, blocked = request_watched(site, "GET", PATH, threads_may_wait=True, headers=LOGGED_IN)
     anonymous = site.request("GET", PATH)
     return (
         blocked

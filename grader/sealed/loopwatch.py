@@ -89,6 +89,27 @@ under load: 0.05 s, each building a client; at 0.06 s, a solved exercise 07
 on a loaded machine used 0.26 s of its 0.19 s allowance on its first request
 and failed): busy loops 0.64 s or more, 6.4 times the limit.
 
+The server's other threads (worker threads: Django's for a sync view,
+`sync_to_async`'s, `asyncio.to_thread`'s pool) are looked at too, every look:
+time one sits in a wait that holds the thread, a sleep, a sync socket, a child
+process, an event loop of its own or a heap futex waited on with a timeout
+(`THREAD_KINDS`), is counted to it (`LoopReport.thread_waits`), and
+`held_threads()` judges it. That is what the in-process tests' `ThreadWaits`
+catch (every exercise but 15 fails a wait that held a worker thread), seen from
+outside: a plain `def` view doing the work in its thread shows here, where the
+loop watch sees a free loop. Measured (same machine, 5 requests at once to
+exercise 03's view, a CPU-heavy suite running beside it): `to_thread` or
+`sync_to_async` of `time.sleep`, `httpx.get`, `select.select`, `os.system`,
+`asyncio.run`, `Event().wait(t)`, 1.00-1.03 s each (10 times
+`THREAD_WAIT_LIMIT`); the solved exercises 03 and 04, and the 67 passing
+cases of `tests/cases/` served by a real server, 0 s. Not counted: a wait a
+thread was in at the first look, until it ends (a process pool's manager
+thread polls its pipes from the pool's first use on, whatever is requested
+later); `read` (files); the GIL; a futex waited on without a timeout, where an
+idle pool's thread waits for work, and where a thread held by `async_to_sync`
+or `run_coroutine_threadsafe(...).result()` waits for the loop: those two
+cannot be told apart.
+
 What this cannot see, and the fallback:
 - Reading another process's `syscall` file needs ptrace access to it: root
   with CAP_SYS_PTRACE (Docker drops it by default), or the same user and a
@@ -131,7 +152,7 @@ import os
 import platform
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 
 INTERVAL = 0.002  # seconds between two looks at the loop thread
@@ -187,6 +208,25 @@ KINDS = {  # what sitting in a syscall means on an event loop, in a learner's wo
     ),
     OUTSIDE: "stopped, or waiting for memory or a disk",
 }
+# What a worker thread (any thread of the server but the loop's) sitting in a syscall means: a
+# wait that holds the thread, as a sync view's, `sync_to_async`'s or `asyncio.to_thread`'s does.
+# Not `read` (a file), nor a futex waited on without a timeout: an idle pool's thread waits
+# for work in one (`queue.get()`), as `async_to_sync` does for the loop; nor the GIL's.
+HELD = (
+    "clock_nanosleep", "nanosleep", "select", "pselect6", "poll", "ppoll", "recvfrom", "recvmsg",
+    "connect", "wait4", "waitid", "rt_sigtimedwait", "rt_sigsuspend", "pause",
+)  # fmt: skip
+OWN_LOOP = (
+    "an event loop of its own, in the thread: `asyncio.run`, or `async_to_sync` without the"
+    " server's loop"
+)
+TIMED_LOCK = "futex (with a timeout)"  # a heap futex waited on with a timeout
+THREAD_KINDS = (
+    {name: KINDS[name] for name in HELD}
+    | dict.fromkeys(("epoll_wait", "epoll_pwait", "epoll_pwait2"), OWN_LOOP)
+    | {TIMED_LOCK: "a wait with a timeout: `Event().wait(t)`, a lock, a queue or a Future's result"}
+)
+THREAD_WAIT_LIMIT = 0.1  # seconds worker threads sat in THREAD_KINDS: held from here (healthy: 0)
 
 # Linux syscall numbers, from the kernel's unistd headers (to 6.17): each block
 # names syscall `first`, then `first + 1`, ... ("-": no syscall by that number).
@@ -322,6 +362,8 @@ class LoopReport:
     cpu_wait_seconds: float = 0.0  # time it was ready to run but waited for a CPU (machine load)
     unreadable: str | None = None  # why its syscalls could not be seen (then CPU time only)
     longest_lock: float = 0.0  # seconds of its longest episode of waits in heap futexes
+    # syscall name -> estimated seconds the server's other threads sat in it (THREAD_KINDS)
+    thread_waits: dict[str, float] = field(default_factory=dict)
 
     def waits(self, requests: int = 1) -> dict[str, float]:
         """The syscalls a healthy loop thread does not sit in: seconds in each, longest first.
@@ -385,6 +427,29 @@ class LoopReport:
             f" in {self.wall_seconds:.2f} s; no other request could move meanwhile"
         )
 
+    def held_threads(self, requests: int) -> str | None:
+        """A sentence saying how the server's worker threads waited while it served `requests`
+        (sleeps, sync sockets, event loops of their own), or None if they did not.
+
+        Held: they sat `THREAD_WAIT_LIMIT` seconds or more in THREAD_KINDS, all threads
+        together. A thread blocked waiting for the loop (`async_to_sync` from a sync view)
+        waits in a futex, as an idle pool's thread does: it is not seen.
+        """
+        if sum(self.thread_waits.values()) < THREAD_WAIT_LIMIT:
+            return None
+        waits = sorted(self.thread_waits.items(), key=lambda item: -item[1])
+        spent = ", ".join(
+            f"{seconds:.2f} s in {name} ({THREAD_KINDS[name]})"
+            for name, seconds in waits
+            if seconds >= SHOWN
+        )
+        return (
+            f"the server's worker threads spent {spent} while it served {_requests(requests)}"
+            f" in {self.wall_seconds:.2f} s: each waiting request held a whole thread (a plain"
+            " `def` view, `sync_to_async`, `asyncio.to_thread`), where an `await` on the event"
+            " loop holds none"
+        )
+
 
 def _requests(count: int) -> str:
     return f"{count} request" if count == 1 else f"{count} requests"
@@ -428,6 +493,9 @@ class LoopWatch:
         self._descriptor: int | None = None
         self._started = self._ended = 0.0
         self._cpu_start = self._cpu_last = (0.0, 0.0)
+        self.thread_seconds: dict[str, float] = {}  # the other threads' waits (THREAD_KINDS)
+        self._threads: dict[str, int] = {}  # thread id -> its syscall file, open
+        self._before: dict[str, bytes] = {}  # thread id -> the wait it was in when watched first
 
     def __enter__(self) -> LoopWatch:
         self._cpu_start = self._cpu_last = self._cpu()
@@ -446,9 +514,10 @@ class LoopWatch:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self._descriptor is not None:
-            os.close(self._descriptor)
-            self._descriptor = None
+        for descriptor in [self._descriptor, *self._threads.values()]:
+            if descriptor is not None:
+                os.close(descriptor)
+        self._descriptor, self._threads = None, {}
         self._ended = time.perf_counter()
         self._cpu_last = self._cpu(self._cpu_last)
 
@@ -467,6 +536,7 @@ class LoopWatch:
             cpu_wait_seconds=max(0.0, cpu_end[1] - self._cpu_start[1]),
             unreadable=self.unreadable,
             longest_lock=max(self.longest_lock, episode),
+            thread_waits=dict(self.thread_seconds),
         )
 
     def _open(self) -> int | None:
@@ -497,7 +567,9 @@ class LoopWatch:
                 except OSError:  # the process has ended
                     return
                 now = time.perf_counter()
-                self._count(line.split(), min(now - previous, MOST_PER_SAMPLE))
+                weight = min(now - previous, MOST_PER_SAMPLE)
+                self._count(line.split(), weight)
+                self._look_at_threads(weight)
                 self.samples += 1
                 previous = now
             self._cpu_last = self._cpu(self._cpu_last)
@@ -530,6 +602,47 @@ class LoopWatch:
         else:  # that thread has run (or there was none): the rest of the wait counts
             self._wait = (address, None)
             self._episode += weight
+
+    def _look_at_threads(self, weight: float) -> None:
+        """Count `weight` seconds to the THREAD_KINDS syscall each other thread sits in.
+
+        A wait a thread was in at the first look is not counted until it ends: it began
+        before the watched requests came (a process pool's manager thread polls its pipes
+        from the pool's first use on).
+        """
+        try:
+            tasks = os.listdir(f"/proc/{self.pid}/task")
+        except OSError:
+            return
+        for task in tasks:
+            if task == str(self.pid):
+                continue
+            try:
+                if task not in self._threads:
+                    self._threads[task] = os.open(f"/proc/{self.pid}/task/{task}/syscall", 0)
+                line = os.pread(self._threads[task], 256, 0)
+            except OSError:  # the thread has ended
+                if task in self._threads:
+                    os.close(self._threads.pop(task))
+                continue
+            name = self._thread_state(line.split())
+            if name not in THREAD_KINDS:
+                self._before.pop(task, None)
+            elif self.samples == 0:
+                self._before[task] = line
+            elif self._before.get(task) != line:
+                self._before.pop(task, None)
+                self.thread_seconds[name] = self.thread_seconds.get(name, 0.0) + weight
+
+    def _thread_state(self, fields: list[bytes]) -> str:
+        """The syscall a line of a worker thread's syscall file shows it in ("": running), a
+        futex in heap memory waited on with a timeout (the fourth argument) as TIMED_LOCK."""
+        if not fields or not fields[0].isdigit():
+            return ""
+        name = self.names.get(int(fields[0]), "")
+        if name != "futex" or len(fields) < 5 or int(fields[4], 16) == 0:
+            return name
+        return "futex" if self._in_static_data(int(fields[1], 16)) else TIMED_LOCK
 
     def _end_episode(self) -> None:
         if self._wait is not None:

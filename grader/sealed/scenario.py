@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from course.catalog import Exercise
 from course.fake_api import Behaviour
-from grader.sealed.loopwatch import LoopWatch
+from grader.sealed.loopwatch import LoopReport, LoopWatch
 from grader.sealed.site import Reply, Site
 
 
@@ -119,33 +119,44 @@ def warm_up(site: Site, method: str, path: str, **options: object) -> None:
 
 
 def request_watched(
-    site: Site, method: str, path: str, **options: object
+    site: Site, method: str, path: str, threads_may_wait: bool = False, **options: object
 ) -> tuple[Reply, list[str]]:
-    """One request while LoopWatch watches the server's event loop: the reply, and a problem
-    when the loop thread blocked while it served it (a wait on a thread's result included)."""
+    """One request while LoopWatch watches the server: the reply, and the problems `watched`
+    finds."""
     warm_up(site, method, path, **options)
     records = site.api.records
     before = records.total(records.calls)
     with LoopWatch(site.pid) as watch:
         reply = site.request(method, path, **options)  # type: ignore[arg-type]
     api_calls = records.total(records.calls) - before
-    blocked = watch.report().blocking(requests=1, api_calls=api_calls)
-    return reply, [blocked] if blocked else []
+    return reply, watched(watch.report(), 1, api_calls, threads_may_wait)
 
 
 def at_once_watched(
     site: Site, count: int, method: str, path: str
 ) -> tuple[list[Reply], list[str]]:
-    """Send `count` requests at once while LoopWatch watches the server's event loop: the
-    replies, and a problem when the loop thread blocked while it served them."""
+    """Send `count` requests at once while LoopWatch watches the server: the replies, and the
+    problems `watched` finds."""
     warm_up(site, method, path)
     records = site.api.records
     before = records.total(records.calls)  # counted as each call starts: no race with answers
     with LoopWatch(site.pid) as watch:
         _seconds, replies = site.at_once(count, method, path)
     api_calls = records.total(records.calls) - before
-    blocked = watch.report().blocking(requests=count, api_calls=api_calls)
-    return replies, [blocked] if blocked else []
+    return replies, watched(watch.report(), count, api_calls)
+
+
+def watched(
+    report: LoopReport, requests: int, api_calls: int, threads_may_wait: bool = False
+) -> list[str]:
+    """The problems LoopWatch saw while the server served `requests` making `api_calls`: its
+    loop thread blocked (a wait on a thread's result included), or, unless
+    `threads_may_wait` (the async ORM's queries wait in threads), a worker thread waited (a
+    sleep, a sync client, a loop of its own: the in-process tests' `ThreadWaits`)."""
+    problems = [report.blocking(requests, api_calls)]
+    if not threads_may_wait:
+        problems.append(report.held_threads(requests))
+    return [problem for problem in problems if problem]
 
 
 def unlike(path: str, reply: Reply, fits: Callable[[object], bool], expected: str) -> list[str]:
