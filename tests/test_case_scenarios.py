@@ -1,5 +1,6 @@
 """Every passing case of `tests/cases/` passes its exercise's outside check too, and every
-failing case whose mistake is a thread's wait or a blocked loop fails it (issue 14).
+failing case whose mistake the tests catch with in-process probes (a thread's wait, a blocked
+loop, a page's queries) fails it (issue 14).
 
 `tests/test_cases.py` grades the cases in process: an alternative solution
 (`expect = "passed"`) must pass the exercise's tests. Sealed grading asks a
@@ -12,10 +13,10 @@ see are marked, as the scenario's `unconfirmed` says.
 
 The cases are laid over copies of the course in rounds, as in
 `tests/test_cases.py` (round k holds the k-th passing case, or the k-th such
-failing case, of each exercise that has one), and each round is served once, as `tests/test_scenarios.py`
-serves the course. The rounds' servers start side by side, before any check
-runs; the checks then run one at a time (a test at a time), since scenarios
-measure timing and watch the server's event-loop thread.
+failing case, of each exercise that has one), and each round is served once,
+as `tests/test_scenarios.py` serves the course. The rounds' servers start side
+by side, before any check runs; the checks then run one at a time (a test at
+a time), since scenarios measure timing and watch the server's threads.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from tests.test_scenarios import SCENARIOS, check, serve
 pytestmark = pytest.mark.timeout(300)
 
 
-def watched(case: Case) -> bool:
-    """A failing case whose mistake is a thread's wait or a blocked loop: the kernel's view of
-    the server's threads (`grader/sealed/loopwatch.py`) must catch it."""
+def probed(case: Case) -> bool:
+    """A failing case whose mistake the tests catch with probes in the learner's process: a
+    thread's wait or a blocked loop (the kernel's view of the server's threads,
+    `grader/sealed/loopwatch.py`, must catch it too), or the queries a page runs (exercise
+    14's scenario counts them)."""
     return case.expect == "failed" and any(
-        word in case.message for word in ("thread", "event loop")
+        word in case.message for word in ("thread", "event loop", " queries for ")
     )
 
 
@@ -53,10 +56,10 @@ def rounds(groups: list[list[Case]]) -> list[list[Case]]:
 
 
 PASSING = rounds([[case for case in group if case.expect == "passed"] for group in load_cases()])
-WATCHED = rounds([[case for case in group if watched(case)] for group in load_cases()])
-ROUNDS = PASSING + WATCHED
+PROBED = rounds([[case for case in group if probed(case)] for group in load_cases()])
+ROUNDS = PASSING + PROBED
 ROUND_OF = {case: number for number, cases in enumerate(ROUNDS) for case in cases}
-# Watched failing cases whose thread waits in a futex without a timeout, as an idle pool's
+# Probed failing cases whose thread waits in a futex without a timeout, as an idle pool's
 # thread does: the kernel cannot tell them (exercise 01's `unconfirmed`)
 UNSEEN = {
     "ex01_first_async_view/run_coroutine_threadsafe_in_a_thread.py",
@@ -133,14 +136,12 @@ def test_passing_case_passes_its_scenario(case: Case, sites: list[Served]) -> No
     "case",
     [
         pytest.param(case, marks=[pytest.mark.xfail(strict=True)] if str(case) in UNSEEN else [])
-        for round_ in WATCHED
+        for round_ in PROBED
         for case in round_
     ],
     ids=str,
 )
-def test_a_wait_in_a_thread_or_a_blocked_loop_fails_its_scenario(
-    case: Case, sites: list[Served]
-) -> None:
+def test_a_mistake_the_probes_catch_fails_its_scenario(case: Case, sites: list[Served]) -> None:
     # issue 14: the in-process tests' thread probes run in the learner's process; a server
     # must show the same mistake, or a forge of those tests wins the points
     problems = check_case(case, sites)

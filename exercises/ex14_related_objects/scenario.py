@@ -1,10 +1,20 @@
-"""Outside check of exercise 14: both pages name each product's maker and each maker's products."""
+"""Outside check of exercise 14: both pages name each product's maker and each maker's products,
+and with more rows in the database, neither page asks its database more often.
 
-from grader.sealed.scenario import Scenario, unexpected
+The grader counts the queries from outside (`queries_so_far`: the server's file reads on
+SQLite, the database's own transaction count on PostgreSQL), asks each page once, adds makers
+and products itself, and asks again: a page that fetches related rows one query at a time
+(the N+1 problem) asks once more per added row; `select_related` and `prefetch_related`
+ask as often as before.
+"""
+
+from grader.sealed.database import add_rows, queries_so_far
+from grader.sealed.scenario import Scenario, unexpected, warm_up
 from grader.sealed.site import Site
 
-# Makers and their products, as the exercise's own tests stock them.
+# Makers and their products, as the exercise's own tests stock them; then those the grader adds.
 MAKERS = {"Brevia": ["Kettle", "Teapot"], "Coppa": ["Mug"], "Dalla": ["Toaster"]}
+ADDED = {"Ebro": ["Grinder", "Jug", "Sieve"], "Fiera": ["Ladle"], "Gusto": ["Whisk", "Zester"]}
 ROWS = (
     "from exercises.ex14_related_objects.models import Maker\n"
     f"for name, products in {MAKERS!r}.items():\n"
@@ -12,28 +22,73 @@ ROWS = (
     "    for product in products:\n"
     "        maker.products.create(name=product)\n"
 )
+ADD = "".join(
+    f"INSERT INTO ex14_related_objects_maker (name) VALUES ('{maker}');\n"
+    + "".join(
+        "INSERT INTO ex14_related_objects_product (name, maker_id) SELECT"
+        f" '{product}', id FROM ex14_related_objects_maker WHERE name = '{maker}';\n"
+        for product in products
+    )
+    for maker, products in ADDED.items()
+)
 CATALOGUE = "/related_objects/"
 MAKERS_PAGE = "/related_objects/makers/"
-PRODUCTS = {
-    "products": sorted(
-        ({"name": product, "maker": maker} for maker, names in MAKERS.items() for product in names),
-        key=lambda item: item["name"],
-    )
-}
-BY_MAKER = {"makers": [{"maker": maker, "products": names} for maker, names in MAKERS.items()]}
+# A page may ask once more with more rows (a table grown by a page); per row, it asks each time.
+LEAST_PER_ROW = 2
+
+
+def products(makers: dict[str, list[str]]) -> dict[str, list[dict[str, str]]]:
+    found = [{"name": name, "maker": maker} for maker, names in makers.items() for name in names]
+    return {"products": sorted(found, key=lambda item: item["name"])}
+
+
+def by_maker(makers: dict[str, list[str]]) -> dict[str, list[dict[str, object]]]:
+    return {"makers": [{"maker": maker, "products": names} for maker, names in makers.items()]}
+
+
+def asked(site: Site, path: str, expected: object) -> tuple[list[str], int | None]:
+    """Ask `path` once: a problem when it does not answer 200 `expected`, and the queries it
+    ran (None when they cannot be counted)."""
+    before = queries_so_far(site.database, site.pid)
+    reply = site.request("GET", path)
+    after = queries_so_far(site.database, site.pid)
+    queries = None if before is None or after is None else after - before
+    return unexpected(path, reply, 200, expected), queries
 
 
 def check(site: Site) -> list[str]:
-    return unexpected(CATALOGUE, site.request("GET", CATALOGUE), 200, PRODUCTS) + unexpected(
-        MAKERS_PAGE, site.request("GET", MAKERS_PAGE), 200, BY_MAKER
-    )
+    pages = {CATALOGUE: (products, sum(map(len, ADDED.values())), "products")}
+    pages[MAKERS_PAGE] = (by_maker, len(ADDED), "makers")
+    for path in pages:
+        warm_up(site, "GET", path)  # the first request reads the course's modules
+    first = {}
+    for path, (page, _added, _rows) in pages.items():
+        problems, first[path] = asked(site, path, page(MAKERS))
+        if problems:
+            return problems
+    add_rows(site.database, ADD)
+    for path, (page, added, rows) in pages.items():
+        problems, queries = asked(site, path, page(MAKERS | ADDED))
+        if problems:
+            return [f"with {added} more {rows} in the database, " + problems[0]]
+        if queries is None or first[path] is None:
+            continue
+        more = queries - first[path]
+        if more >= max(LEAST_PER_ROW, added // 2):
+            return [
+                f"{path} asked the database {more} more times once it held {added} more {rows}:"
+                " it fetches the related rows one query at a time (the N+1 problem); fetch them"
+                " with the main query (`select_related`, along a foreign key) or in one more"
+                " (`prefetch_related`)"
+            ]
+    return []
 
 
 SCENARIO = Scenario(
     check=check,
     rows=ROWS,
     unconfirmed=(
-        "how many queries a page runs: fetching each product's maker with a query of its own "
-        "(the N+1 problem, in a worker thread) answers the same JSON"
+        "how many queries a page runs, where the grader cannot count them (no ptrace access to"
+        " the server on SQLite)"
     ),
 )
