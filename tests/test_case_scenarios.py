@@ -22,6 +22,7 @@ a time), since scenarios measure timing and watch the server's threads.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import zip_longest
@@ -65,6 +66,14 @@ UNSEEN = {
     "ex01_first_async_view/run_coroutine_threadsafe_in_a_thread.py",
     "ex01_first_async_view/sync_to_async_of_async_to_sync.py",
 }
+
+
+def unseen(case: Case) -> bool:
+    """A probed case the outside check cannot see: UNSEEN, or a page's queries on PostgreSQL
+    (exercise 14's `unconfirmed`)."""
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    return str(case) in UNSEEN or (postgres and " queries for " in case.message)
+
 
 # A round's server, or why it could not be served (only that round's cases fail then).
 Served = Site | BaseException
@@ -135,7 +144,7 @@ def test_passing_case_passes_its_scenario(case: Case, sites: list[Served]) -> No
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(case, marks=[pytest.mark.xfail(strict=True)] if str(case) in UNSEEN else [])
+        pytest.param(case, marks=[pytest.mark.xfail(strict=True)] if unseen(case) else [])
         for round_ in PROBED
         for case in round_
     ],

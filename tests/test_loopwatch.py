@@ -54,7 +54,7 @@ FUTEX = "futex (waiting for a lock, an Event, a queue or a Future's result"  # a
 WAITING_FOR_WORK = {"epoll_wait", "epoll_pwait", "epoll_pwait2"}  # asyncio's, or uvloop's
 PR_SET_PDEATHSIG = 1
 
-VIEW = """import asyncio, ctypes, os, select, signal, threading, time
+VIEW = """import asyncio, ctypes, multiprocessing, os, select, signal, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -112,6 +112,8 @@ BLOCKING = [  # (tree, path, a word its verdict must say): each an attack the pr
                  id="Event.wait"),  # a futex in heap memory, as Thread.start() waits in
     pytest.param(Tree("POOL.submit(time.sleep, PREPARATION_TIME).result()"), ORDER, FUTEX,
                  id="Future.result"),  # work handed to a thread, waited for on the loop
+    pytest.param(Tree("multiprocessing.Semaphore(0).acquire(timeout=PREPARATION_TIME)"), ORDER,
+                 FUTEX, id="multiprocessing.Semaphore"),  # red team: a futex in /dev/shm
 ]  # fmt: skip
 HOLDING = [  # (tree, path, a word its verdict must say): waits that hold a worker thread,
     # the in-process tests' `ThreadWaits`; none blocks the loop, so none of them is BLOCKING
@@ -132,6 +134,12 @@ HOLDING = [  # (tree, path, a word its verdict must say): waits that hold a work
                  ORDER, "a wait with a timeout", id="to_thread-Event.wait"),
     pytest.param(Tree("await asyncio.to_thread(POOL.submit(time.sleep, PREPARATION_TIME).result,"
                       " 5)"), ORDER, "clock_nanosleep", id="to_thread-Future.result"),
+    pytest.param(Tree("await asyncio.to_thread(multiprocessing.Semaphore(0).acquire, True,"
+                      " PREPARATION_TIME)"), ORDER, "a wait with a timeout",
+                 id="to_thread-multiprocessing.Semaphore"),  # red team: a futex in /dev/shm
+    pytest.param(Tree("r, w = os.pipe(); asyncio.get_running_loop().call_later(PREPARATION_TIME,"
+                      " os.write, w, b'x'); await asyncio.to_thread(os.read, r, 1)"), ORDER,
+                 "in read", id="to_thread-pipe-read"),  # red team: a wait moved into read()
 ]  # fmt: skip
 PATHS: dict[Tree, set[str]] = {}  # each tree, with the views its tests request
 for _param in HEALTHY + BLOCKING + HOLDING:
@@ -151,7 +159,7 @@ def syscalls_readable() -> str | None:
 
 pytestmark = [
     pytest.mark.skipif(syscalls_readable() is not None, reason=str(syscalls_readable())),
-    pytest.mark.timeout(180),  # fifteen servers start at once, on a loaded machine too
+    pytest.mark.timeout(180),  # eighteen servers start at once, on a loaded machine too
 ]
 
 

@@ -24,7 +24,7 @@ load average 4.6-6.5; "4 hogs": load average 9.6):
 
 - A healthy loop thread sleeps in `epoll_wait` (asyncio's EpollSelector;
   libuv, under uvloop, uses `epoll_pwait`) and briefly in `futex`: waiting
-  for the GIL (an address in the interpreter's own data, file-backed; seen
+  for the GIL (an address in the interpreter's own data, in its file; seen
   up to 0.05 s), and waiting in `Thread.start()` for a thread it started to
   run (Django's ASGIHandler gives each request a thread-sensitive context,
   and asgiref starts a thread for it and one to join it: heap memory). It sat
@@ -92,23 +92,23 @@ and failed): busy loops 0.64 s or more, 6.4 times the limit.
 The server's other threads (worker threads: Django's for a sync view,
 `sync_to_async`'s, `asyncio.to_thread`'s pool) are looked at too, every look:
 time one sits in a wait that holds the thread, a sleep, a sync socket, a child
-process, an event loop of its own or a heap futex waited on with a timeout
-(`THREAD_KINDS`), is counted to it (`LoopReport.thread_waits`), and
-`held_threads()` judges it. That is what the in-process tests' `ThreadWaits`
-catch (every exercise but 15 fails a wait that held a worker thread), seen from
-outside: a plain `def` view doing the work in its thread shows here, where the
-loop watch sees a free loop. Measured (same machine, 5 requests at once to
-exercise 03's view, a CPU-heavy suite running beside it): `to_thread` or
-`sync_to_async` of `time.sleep`, `httpx.get`, `select.select`, `os.system`,
-`asyncio.run`, `Event().wait(t)`, 1.00-1.03 s each (10 times
-`THREAD_WAIT_LIMIT`); the solved exercises 03 and 04, and the 67 passing
-cases of `tests/cases/` served by a real server, 0 s. Not counted: a wait a
-thread was in at the first look, until it ends (a process pool's manager
+process, a blocking `read` (a pipe, a socket), an event loop of its own or a
+heap futex waited on with a timeout (`THREAD_KINDS`), is counted to it
+(`LoopReport.thread_waits`), and `held_threads()` judges it. That is what the
+in-process tests' `ThreadWaits` catch (every exercise but 15 fails a wait that
+held a worker thread), seen from outside: a plain `def` view doing the work in
+its thread shows here, where the loop watch sees a free loop. Measured (same
+machine, 5 requests at once to exercise 03's view, a CPU-heavy suite running
+beside it): `to_thread` or `sync_to_async` of `time.sleep`, `httpx.get`,
+`select.select`, `os.system`, `asyncio.run`, `Event().wait(t)`, 1.00-1.03 s
+each (10 times `THREAD_WAIT_LIMIT`); the solved exercises 03 and 04, and the 67
+passing cases of `tests/cases/` served by a real server, 0 s. Not counted: a
+wait a thread was in at the first look, until it ends (a process pool's manager
 thread polls its pipes from the pool's first use on, whatever is requested
-later); `read` (files); the GIL; a futex waited on without a timeout, where an
-idle pool's thread waits for work, and where a thread held by `async_to_sync`
-or `run_coroutine_threadsafe(...).result()` waits for the loop: those two
-cannot be told apart.
+later); the GIL; a futex waited on without a timeout, where an idle pool's
+thread waits for work, and where a thread held by `async_to_sync` or
+`run_coroutine_threadsafe(...).result()` waits for the loop: those two cannot
+be told apart.
 
 What this cannot see, and the fallback:
 - Reading another process's `syscall` file needs ptrace access to it: root
@@ -150,6 +150,7 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -171,6 +172,7 @@ SHORT_LOCK_PER_REQUEST = 0.01
 
 OUTSIDE = "outside a syscall"  # asleep but in no syscall: a page fault, or stopped
 GIL = "futex (GIL)"  # a futex in the interpreter's own data: waiting for the GIL
+INTERPRETER = re.compile(r"(lib)?python3")  # the files the interpreter's own data comes from
 LOCK = "futex"  # futexes in heap memory, in episodes of LOCK_EPISODE or more: a lock, an Event
 SHORT_LOCK = "futex (short waits)"  # in shorter episodes: Thread.start(), a lock held briefly
 STARTING = "futex (starting a thread)"  # Thread.start() while its thread waits for a first CPU
@@ -210,11 +212,13 @@ KINDS = {  # what sitting in a syscall means on an event loop, in a learner's wo
 }
 # What a worker thread (any thread of the server but the loop's) sitting in a syscall means: a
 # wait that holds the thread, as a sync view's, `sync_to_async`'s or `asyncio.to_thread`'s does.
-# Not `read` (a file), nor a futex waited on without a timeout: an idle pool's thread waits
-# for work in one (`queue.get()`), as `async_to_sync` does for the loop; nor the GIL's.
+# `read` too: a pipe, a socket, a timerfd (red team, issue 14: waits moved there from `poll`
+# and `wait4`); a file is read in far less than THREAD_WAIT_LIMIT. Not a futex waited on
+# without a timeout: an idle pool's thread waits for work in one (`queue.get()`), as
+# `async_to_sync` does for the loop; nor the GIL's.
 HELD = (
     "clock_nanosleep", "nanosleep", "select", "pselect6", "poll", "ppoll", "recvfrom", "recvmsg",
-    "connect", "wait4", "waitid", "rt_sigtimedwait", "rt_sigsuspend", "pause",
+    "connect", "wait4", "waitid", "rt_sigtimedwait", "rt_sigsuspend", "pause", "read",
 )  # fmt: skip
 OWN_LOOP = (
     "an event loop of its own, in the thread: `asyncio.run`, or `async_to_sync` without the"
@@ -482,7 +486,7 @@ class LoopWatch:
         self.samples = 0
         self.unreadable: str | None = None
         self.longest_lock = 0.0  # seconds of the longest episode of waits in heap futexes
-        self._futexes: dict[int, bool] = {}  # futex address -> in a file-backed mapping
+        self._futexes: dict[int, bool] = {}  # futex address -> in the interpreter's data
         self._schedstat = os.path.exists(f"{self.task}/schedstat")  # can tell STARTING apart
         self._episode = 0.0  # seconds counted of the episode in heap futexes going on
         # The heap futex waited on (None: no episode going on), and the thread not yet run when
@@ -682,22 +686,26 @@ class LoopWatch:
         return name
 
     def _in_static_data(self, address: int) -> bool:
-        """Whether `address` lies in a file-backed mapping: the interpreter's data, the GIL's home.
+        """Whether `address` lies in the interpreter's own file (`python3.x`, `libpython3.x`):
+        its data, the GIL's home.
 
         A lock, an Event, a queue or a Future's result lives in memory the
-        interpreter allocated, which is not file-backed.
+        interpreter allocated, which is not file-backed; a `multiprocessing`
+        semaphore lives in a file of /dev/shm, which is not the interpreter's
+        (red team, issue 14: a loop blocked 1 s on one was taken for a GIL wait).
         """
         if address not in self._futexes:
             self._futexes[address] = any(low <= address < high for low, high in self._mappings())
         return self._futexes[address]
 
     def _mappings(self) -> list[tuple[int, int]]:
-        """The file-backed address ranges of the process (none if its maps cannot be read)."""
+        """The address ranges of the interpreter's file in the process (none if its maps cannot
+        be read)."""
         found: list[tuple[int, int]] = []
         with contextlib.suppress(OSError), open(f"/proc/{self.pid}/maps") as maps:
             for line in maps:
                 fields = line.split(maxsplit=5)
-                if len(fields) == 6 and fields[5].startswith("/"):
+                if len(fields) == 6 and INTERPRETER.match(os.path.basename(fields[5])):
                     low, high = fields[0].split("-")
                     found.append((int(low, 16), int(high, 16)))
         return found

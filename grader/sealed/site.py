@@ -17,8 +17,10 @@ import copy
 import dataclasses
 import html
 import json
+import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import threading
@@ -211,6 +213,28 @@ class Site:
     home: Path  # the learner process's own folder: its cache (and SQLite database)
     output: OutputTail
     database: str  # the server's DATABASE_URL: `grader.sealed.database.rows_of` reads it
+    sandbox: Sandbox
+    interpreter: str  # the Python the server runs on
+
+    def python(self, code: str, *args: str, timeout: float = 60) -> tuple[int, str]:
+        """Run `code` (the grader's) with `args` as the server's user, in its sandbox and its
+        folder: (exit status, what it printed). For work in the learner's folder, where a link
+        could lead a process of the grader's anywhere."""
+        process = self.sandbox.popen(
+            [self.interpreter, "-I", "-c", code, *args],
+            self.home,
+            self.sandbox.environment(self.home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # its session only: `Sandbox.end` would, as a subreaper, end the server too
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            output = b"(stopped: it took too long)"
+        return process.returncode, output.decode(errors="replace")[-2000:]
 
     def client(self, timeout: float = 30.0) -> httpx.Client:
         return httpx.Client(base_url=self.url, trust_env=False, timeout=timeout)
@@ -352,7 +376,7 @@ def serve_course(
     try:
         pid = server_pid(sandbox, process.pid)
         _wait_until_listening(port, process, output)
-        yield Site(f"http://{HOST}:{port}", pid, api, home, output, database)
+        yield Site(f"http://{HOST}:{port}", pid, api, home, output, database, sandbox, python)
     finally:
         sandbox.end(process)
 
