@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
@@ -34,13 +34,15 @@ from grader.outputs import OutputError, check_outputs, publish
 from grader.report import as_json, hint_line, show_list, show_progress
 from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade
-from grader.sealed.grade import SealedRun, grade_sealed
 from grader.sealed.submission import SubmissionError
 from grader.shipped import read_shipped, restore, snapshot, write_shipped
 from grader.state import State
 from grader.template import TemplateError, export_template
 from grader.verify import verify
 from grader.watch import watch_course
+
+if TYPE_CHECKING:
+    from grader.sealed.grade import SealedRun
 
 USAGE_ERROR = 2
 
@@ -306,6 +308,9 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
     started = time.monotonic()
     sealed = None
     if args.submission:
+        # imported here: uvicorn and httpx cost `list` and `watch` 0.2 s they never use
+        from grader.sealed.grade import grade_sealed
+
         submission = Path(args.submission)
         budget, timeout = args.budget, args.test_timeout
         sealed = grade_sealed(ROOT, submission, exercises, budget=budget, test_timeout=timeout)
