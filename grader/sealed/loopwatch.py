@@ -638,15 +638,12 @@ class LoopWatch:
                 self._before.pop(task, None)
                 self.thread_seconds[name] = self.thread_seconds.get(name, 0.0) + weight
 
-    def _thread_state(self, fields: list[bytes]) -> str:
-        """The syscall a line of a worker thread's syscall file shows it in ("": running), a
-        futex in heap memory waited on with a timeout (the fourth argument) as TIMED_LOCK."""
-        if not fields or not fields[0].isdigit():
-            return ""
-        name = self.names.get(int(fields[0]), "")
-        if name != "futex" or len(fields) < 5 or int(fields[4], 16) == 0:
-            return name
-        return "futex" if self._in_static_data(int(fields[1], 16)) else TIMED_LOCK
+    def _thread_state(self, fields: list[bytes]) -> str | None:
+        """What `_state` says of a line of a worker thread's syscall file, a heap futex waited
+        on with a timeout (the fourth argument) as TIMED_LOCK."""
+        state = self._state(fields)
+        timed = state == "futex" and len(fields) > 4 and int(fields[4], 16) != 0
+        return TIMED_LOCK if timed else state
 
     def _end_episode(self) -> None:
         if self._wait is not None:
