@@ -54,6 +54,13 @@ async def test_it_gives_up_after_the_last_attempt(client, upstream):
         f"after the last attempt, answer 503 with an error, not {response.status_code}"
     )
     assert "error" in response.json()
+    waits = waits_between(api)
+    growth = [round(later - earlier, 3) for earlier, later in pairwise(waits)]
+    assert all(step > 0 for step in growth) and growth[1] > growth[0], (
+        f"the waits between tries were {waits} s: each grew by {growth} s, a step that does "
+        "not grow — backoff that adds a fixed step is linear; double the wait before each "
+        "next try, so each step is bigger than the last"
+    )
     lingered = answered_at - api.call_times[-1]
     assert lingered < BACKOFF, (
         f"the view waited {lingered:.1f} s after its last attempt before giving up — after the "
