@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,11 +66,12 @@ class Endpoint:
     url: str
     json: Any  # the payload, or a function of the request that returns it
     statuses: tuple[int, ...]  # the status of each call in turn; the last one repeats
-    latency: float | None
+    latency: float | None | Callable[[httpx.Request], float]
     error: type[httpx.TransportError] | None = None
     prefix: bool = False
     calls: int = 0
     call_times: list[float] = field(default_factory=list)  # loop time of each async call
+    spans: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of each answer
     async_calls: int = 0
     sync_calls: int = 0
     sync_calls_on_event_loop: int = 0
@@ -115,15 +116,18 @@ class Endpoint:
             await self.upstream._meet_async()
             # Like a real connection, honour the client's read timeout: respx
             # replaces the transport that would otherwise enforce it.
+            latency = self.latency(request) if callable(self.latency) else self.latency
             read_timeout = request.extensions.get("timeout", {}).get("read")
-            if read_timeout is not None and (self.latency is None or self.latency > read_timeout):
+            if read_timeout is not None and (latency is None or latency > read_timeout):
                 await asyncio.sleep(read_timeout)
                 raise httpx.ReadTimeout(
                     f"no answer from {self.url} in {read_timeout} s", request=request
                 )
-            if self.latency is None:
+            if latency is None:
                 await asyncio.Future()  # an upstream that never answers
-            await asyncio.sleep(self.latency)
+            started = asyncio.get_running_loop().time()
+            await asyncio.sleep(latency)
+            self.spans.append((started, asyncio.get_running_loop().time()))
             return self._response(request, status)
         except asyncio.CancelledError:
             self.cancelled += 1
@@ -185,14 +189,14 @@ class FakeUpstream:
         *,
         json: Any = None,
         status: int | Sequence[int] = 200,
-        latency: float | None = DEFAULT_LATENCY,
+        latency: float | None | Callable[[httpx.Request], float] = DEFAULT_LATENCY,
         error: type[httpx.TransportError] | None = None,
         prefix: bool = False,
         method: str = "GET",
     ) -> Endpoint:
         """Serve `url` with `json` after `latency` seconds (`None`: never answer).
 
-        `json` may be a function of the request; `status` may be a sequence,
+        `json` and `latency` may be functions of the request; `status` may be a sequence,
         one status per call, the last one repeating (`[503, 503, 200]`);
         `error` (e.g. `httpx.ConnectError`) makes every call fail to connect;
         `prefix` serves every URL that starts with `url`.

@@ -1,3 +1,7 @@
+# Wrong: batches of LIMIT, each gathered whole: every batch waits for its slowest call
+# while the other slots sit idle.
+# Source: a new learner's attempt (issue 15), and the chunked `gather` of Q&A answers to
+# "How to limit concurrency with Python asyncio?" (Stack Overflow)
 import asyncio
 
 from django.http import JsonResponse
