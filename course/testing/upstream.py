@@ -66,7 +66,7 @@ class Endpoint:
     url: str
     json: Any  # the payload, or a function of the request that returns it
     statuses: tuple[int, ...]  # the status of each call in turn; the last one repeats
-    latency: float | None | Callable[[httpx.Request], float]
+    latency: float | Callable[[httpx.Request], float] | None
     error: type[httpx.TransportError] | None = None
     prefix: bool = False
     calls: int = 0
@@ -189,7 +189,7 @@ class FakeUpstream:
         *,
         json: Any = None,
         status: int | Sequence[int] = 200,
-        latency: float | None | Callable[[httpx.Request], float] = DEFAULT_LATENCY,
+        latency: float | Callable[[httpx.Request], float] | None = DEFAULT_LATENCY,
         error: type[httpx.TransportError] | None = None,
         prefix: bool = False,
         method: str = "GET",

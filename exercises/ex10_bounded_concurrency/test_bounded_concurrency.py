@@ -1,5 +1,7 @@
 """The spec of exercise 10. Run it alone with `pytest exercises/ex10_bounded_concurrency`."""
 
+from itertools import pairwise
+
 from course.shop import LIMIT, PRICES_URL
 
 
@@ -48,7 +50,7 @@ def time_below(limit, spans):
     last_start = max(start for start, _ in spans)
     moments = sorted({t for span in spans for t in span if t <= last_start})
     below = 0.0
-    for now, then in zip(moments, moments[1:]):
+    for now, then in pairwise(moments):
         if sum(start <= now < end for start, end in spans) < limit:
             below += then - now
     return below
