@@ -25,6 +25,8 @@ class Queries:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.total = 0
+        self.statements: list[str] = []  # the SQL of every query, placeholders unfilled
+        self.last: list[str] = []  # the statements of the last request `of()` awaited
         self._lock = threading.Lock()
         self._refused: tuple[str, int] | None = None
         self._inserts = 0
@@ -36,6 +38,7 @@ class Queries:
         def counted(cursor: CursorWrapper, sql: str, *args: Any, **kwargs: Any) -> Any:
             with self._lock:
                 self.total += 1
+                self.statements.append(sql)
                 refused = self._refuses(sql)
             if refused:
                 raise IntegrityError(f"the test's database refused this insert into {refused}")
@@ -44,9 +47,11 @@ class Queries:
         return counted
 
     async def of(self, work: Awaitable[T]) -> tuple[T, int]:
-        """Await `work` (a request); return its result and the queries it ran."""
+        """Await `work` (a request); return its result and the queries it ran (their SQL
+        in `last`)."""
         before = self.total
         result = await work
+        self.last = self.statements[before:]
         return result, self.total - before
 
     def refuse(self, table: str, nth: int) -> None:

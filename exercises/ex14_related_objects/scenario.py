@@ -11,8 +11,9 @@ from grader.sealed.database import DatabaseTrouble, add_rows, queries_so_far
 from grader.sealed.scenario import Scenario, unexpected, warm_up
 from grader.sealed.site import Site
 
-# Makers and their products, as the exercise's own tests stock them; then those the grader adds.
-MAKERS = {"Brevia": ["Kettle", "Teapot"], "Coppa": ["Mug"], "Dalla": ["Toaster"]}
+# Makers and their products (Cara has none), as the exercise's own tests stock them; then
+# those the grader adds.
+MAKERS = {"Brevia": ["Kettle", "Teapot"], "Cara": [], "Coppa": ["Mug"], "Dalla": ["Toaster"]}
 ADDED = {"Ebro": ["Grinder", "Jug", "Sieve"], "Fiera": ["Ladle"], "Gusto": ["Whisk", "Zester"]}
 ROWS = (
     "from exercises.ex14_related_objects.models import Maker\n"

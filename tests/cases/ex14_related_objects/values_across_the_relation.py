@@ -1,6 +1,8 @@
+# Wrong (the makers page): grouping the products by maker drops a maker who has no products.
 # Source: Django docs, "QuerySet API reference", values(): "you can also refer
 # to fields on related models with reverse relations through OneToOneField,
-# ForeignKey and ManyToManyField attributes" (`values("maker__name")`).
+# ForeignKey and ManyToManyField attributes" (`values("maker__name")`); the grouping is
+# what Django's `{% regroup %}` tag does ("Built-in template tags and filters").
 from django.http import JsonResponse
 
 from .models import Product
@@ -14,6 +16,7 @@ async def catalogue(request):
 
 
 async def makers(request):
+    # wrong: only makers that have a product appear in the products' rows
     rows = Product.objects.order_by("maker__name", "name").values("maker__name", "name")
     grouped = {}
     async for row in rows:
