@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass
 
 import respx
+from asgiref.sync import iscoroutinefunction
 from django.core.exceptions import FieldError, SynchronousOnlyOperation
 
 from course.testing.locate import LearnerCode
@@ -193,10 +194,22 @@ LAZY_RELATION = (
 
 
 def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
-    frames = [frame.f_code for frame, _ in traceback.walk_tb(error.__traceback__)]
-    files = [code.co_filename for code in frames]
-    decorated = any(c.co_name == "inner" and "contextlib" in c.co_filename for c in frames)
-    if decorated and any("django/db/transaction.py" in name for name in files):
+    frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
+    files = [frame.f_code.co_filename for frame in frames]
+    decorating = [  # the function each decorator made by ContextDecorator wraps
+        frame.f_locals.get("func")
+        for frame in frames
+        if frame.f_code.co_name == "inner" and "contextlib" in frame.f_code.co_filename
+    ]
+    atomic = any("django/db/transaction.py" in name for name in files)
+    if atomic and any(iscoroutinefunction(func) for func in decorating):
+        return (
+            f"`@transaction.atomic` sits above `@sync_to_async`{where}: it wraps the coroutine "
+            "function, so it opens its transaction on the event loop, where it cannot begin "
+            "(and the writes would run later, in a worker thread, outside it) — put "
+            "`@sync_to_async` on top, over `@transaction.atomic` and the plain function"
+        )
+    if atomic and decorating:
         return (
             f"the view called its `@transaction.atomic` function directly{where}, on the event "
             "loop, where the transaction cannot begin — run it in a worker thread: "

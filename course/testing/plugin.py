@@ -285,7 +285,9 @@ def thread_probe(
 
 
 @pytest.fixture
-def queries(monkeypatch: pytest.MonkeyPatch) -> Queries:
+def queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queries]:
     """`response, count = await queries.of(client.get("/"))`: the queries a request ran;
-    `queries.refuse("app_table", nth=3)`: the third insert into it fails."""
-    return Queries(monkeypatch)
+    `queries.refuse("app_table", "NEW.product_id = 3")` (in a sync fixture): such rows fail."""
+    counter = Queries(monkeypatch)
+    yield counter
+    counter.close()

@@ -1,4 +1,4 @@
-"""Count the database queries a request runs, and make one fail, whichever thread runs them.
+"""Count the database queries a request runs, and make rows fail, whichever thread runs them.
 
 The async ORM runs each query in a worker thread with a connection of its
 own, so Django's per-connection tools (`CaptureQueriesContext`,
@@ -14,22 +14,24 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import pytest
-from django.db import IntegrityError
+from django.db import DatabaseError, connection
 from django.db.backends.utils import CursorWrapper
+
+from course.testing.refusal import REFUSED, not_refusing, refusing
 
 T = TypeVar("T")
 
 
 class Queries:
-    """Counts every query Django sends to the database during the test; refuses one on demand."""
+    """Counts every query Django sends to the database during the test; refuses rows on demand."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.total = 0
         self.statements: list[str] = []  # the SQL of every query, placeholders unfilled
         self.last: list[str] = []  # the statements of the last request `of()` awaited
+        self.refused = 0  # statements the database refused (`refuse`)
         self._lock = threading.Lock()
-        self._refused: tuple[str, int] | None = None
-        self._inserts = 0
+        self._refusing: str = ""  # the table whose rows are refused
         for name in ("execute", "executemany"):
             monkeypatch.setattr(CursorWrapper, name, self._counted(getattr(CursorWrapper, name)))
 
@@ -39,10 +41,13 @@ class Queries:
             with self._lock:
                 self.total += 1
                 self.statements.append(sql)
-                refused = self._refuses(sql)
-            if refused:
-                raise IntegrityError(f"the test's database refused this insert into {refused}")
-            return original(cursor, sql, *args, **kwargs)
+            try:
+                return original(cursor, sql, *args, **kwargs)
+            except DatabaseError as error:
+                if REFUSED in str(error):
+                    with self._lock:
+                        self.refused += 1
+                raise
 
         return counted
 
@@ -54,17 +59,20 @@ class Queries:
         self.last = self.statements[before:]
         return result, self.total - before
 
-    def refuse(self, table: str, nth: int) -> None:
-        """Make the `nth` INSERT into `table` fail, as a database can in the middle of
-        a series of writes (a constraint, a deadlock, a lost connection)."""
-        self._refused, self._inserts = (table, nth), 0
+    def refuse(self, table: str, condition: str) -> None:
+        """Make the database refuse each new row of `table` for which `condition` (SQL on
+        `NEW`, e.g. `NEW.product_id = 3`) holds, as a database can refuse one row among
+        several (a constraint, a deadlock, a full disk), however the view sends the rows;
+        `refused` counts the refusals. Sync: call it from a fixture."""
+        with connection.cursor() as cursor:
+            for statement in refusing(connection.vendor, table, condition):
+                cursor.execute(statement)
+        self._refusing = table
 
-    def _refuses(self, sql: str) -> str:
-        if self._refused is None:
-            return ""
-        table, nth = self._refused
-        if sql.lstrip().upper().startswith("INSERT") and f'"{table}"' in sql:
-            self._inserts += 1
-            if self._inserts == nth:
-                return table
-        return ""
+    def close(self) -> None:
+        """Take a refusal away: the trigger would outlive the test, in the schema."""
+        if self._refusing:
+            with connection.cursor() as cursor:
+                for statement in not_refusing(connection.vendor, self._refusing):
+                    cursor.execute(statement)
+            self._refusing = ""

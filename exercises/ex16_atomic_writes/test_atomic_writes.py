@@ -52,13 +52,25 @@ async def test_an_order_is_placed_with_all_its_lines(client, models, order):
     }
 
 
-async def test_a_failure_midway_leaves_nothing_written(client, models, order, queries):
-    queries.refuse("ex16_atomic_writes_orderline", nth=3)
+@pytest.fixture
+def third_line_refused(order, queries):
+    """The database refuses the order's third line (its toasters), whichever way the view
+    writes the lines: one INSERT each, or one for all (`bulk_create`)."""
+    toaster = order["lines"][2]["product"]
+    queries.refuse("ex16_atomic_writes_orderline", f"NEW.product_id = {toaster}")
+    return queries
 
+
+async def test_a_failure_midway_leaves_nothing_written(client, models, order, third_line_refused):
     with contextlib.suppress(IntegrityError):  # an error page is a fair answer here
         await client.post("/", order)
 
     left = await sync_to_async(written)(models)
+    assert third_line_refused.refused, (
+        "the database was set to refuse the order's third line (3 toasters), but the view "
+        f"never wrote it, and the database holds {left['lines']} line(s): write every line "
+        "of the order"
+    )
     changed = [name for name, stock in left["stock"].items() if stock != STOCK[name]]
     assert left == {"orders": 0, "lines": 0, "stock": STOCK}, (
         f"the database refused the order's third line, and {left['orders']} order(s), "
