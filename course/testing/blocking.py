@@ -17,9 +17,12 @@ import contextlib
 import sys
 import traceback
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType, SimpleNamespace
 
 import blockbuster
+import django.core.cache
+import django.middleware.cache as cache_middleware
 import pytest
 from blockbuster import BlockBuster, BlockBusterFunction, BlockingError
 
@@ -34,6 +37,12 @@ DATABASE_CALLS = (
     "django.db.backends.utils.CursorWrapper.execute",
     "django.db.backends.utils.CursorWrapper.executemany",
 )
+# The sync API of the course's cache backend, watched as a whole: a miss opens no file to
+# read (`open()` itself is not watched), so the call would go unseen until a write.
+SYNC_CACHE_CALLS = {
+    f"django.core.cache.backends.filebased.FileBasedCache.{name}": f"cache.{name}"
+    for name in ("get", "set", "add", "delete", "touch", "has_key", "clear")
+}
 DATABASE_ADVICE = (
     "use the ORM's async methods (`aget`, `acount`, `async for`), which run the query in "
     "a worker thread; DJANGO_ALLOW_ASYNC_UNSAFE only silences Django's own check"
@@ -50,13 +59,22 @@ ADVICE = {
         "requests is a blocking client; use `httpx.AsyncClient` and `await` its calls"
     ),
 }
-# Libraries with async twins for their blocking calls: the advice names them.
+CACHE_ADVICE = (
+    "the cache's sync API (`cache.get`, `cache.set`…) reads and writes files here "
+    "(Redis or Memcached: the network); use its async twins, `await cache.aget(...)` "
+    "and `await cache.aset(...)`"
+)
+ADVICE |= dict.fromkeys(SYNC_CACHE_CALLS, CACHE_ADVICE)
+# Libraries with async twins for their blocking calls: the advice names them (the first
+# found anywhere on the stack, in this order).
 TWINS = {
-    "django/core/cache/": (
-        "the cache's sync API (`cache.get`, `cache.set`…) reads and writes files here "
-        "(Redis or Memcached: the network); use its async twins, `await cache.aget(...)` "
-        "and `await cache.aset(...)`"
+    "django/middleware/cache.py": (
+        "`@cache_page` (Django's cache middleware) reads and writes the cache with its sync "
+        "API, on the event loop, even around an `async def` view (Django 5.2 and 6.x) — "
+        "cache in the view instead: `await cache.aget(...)`, and on a miss "
+        "`await cache.aset(...)`"
     ),
+    "django/core/cache/": CACHE_ADVICE,
 }
 GENERIC_ADVICE = (
     "use an async API and `await` it, or move the call off the loop with "
@@ -82,7 +100,8 @@ class BlockingCall:
         if self.function in DATABASE_CALLS or self.function.startswith("sqlite3."):
             what, advice = "a database query", DATABASE_ADVICE
         else:
-            what = self.function.removeprefix("builtins.").removeprefix("_io.") + "()"
+            what = SYNC_CACHE_CALLS.get(self.function, self.function)
+            what = what.removeprefix("builtins.").removeprefix("_io.") + "()"
             advice = self.twin or ADVICE.get(self.function, GENERIC_ADVICE)
         return f"the view blocked the event loop with {what}{where} — {advice}"
 
@@ -93,11 +112,21 @@ def _to_a_standard_stream(stream: object, *args: object) -> bool:
 
 def _twin_advice(frame: FrameType | None) -> str:
     """The advice of the first library with async twins found on the stack, if any."""
-    for outer, _ in traceback.walk_stack(frame):
-        for fragment, advice in TWINS.items():
-            if fragment in outer.f_code.co_filename:
-                return advice
+    files = [outer.f_code.co_filename for outer, _ in traceback.walk_stack(frame)]
+    for fragment, advice in TWINS.items():
+        if any(fragment in name for name in files):
+            return advice
     return ""
+
+
+def _decorated_view(code: LearnerCode, frame: FrameType | None) -> Location | None:
+    """The learner's view that a Django decorator (`@cache_page`) wraps, at its first
+    decorator's line: the decorator blocked on its behalf before or after calling it."""
+    for outer, _ in traceback.walk_stack(frame):
+        view = getattr(outer.f_locals.get("view_func"), "__code__", None)
+        if view is not None and code.owns(view.co_filename):
+            return Location(Path(view.co_filename), view.co_firstlineno, view.co_name)
+    return None
 
 
 class BlockingGuard:
@@ -108,11 +137,14 @@ class BlockingGuard:
         folder = code.folder
         self.calls: list[BlockingCall] = []
         # blockbuster matches frames by path prefix: scan the exercise folder,
-        # but not its tests, which sit on the stack of every request they make.
-        scanned = [SimpleNamespace(__path__=[str(folder)])]
+        # but not its tests, which sit on the stack of every request they make; and
+        # Django's cache backends and cache middleware, whose sync API a decorator the
+        # learner put on the view (`@cache_page`) calls on the loop, with no learner frame
+        # on the stack.
+        scanned = [SimpleNamespace(__path__=[str(folder)]), django.core.cache, cache_middleware]
         excluded = [SimpleNamespace(__path__=[str(folder / "test_")])]
         self._buster = BlockBuster(scanned, excluded_modules=excluded)
-        for name in SYNC_CLIENT_CALLS + DATABASE_CALLS:
+        for name in (*SYNC_CLIENT_CALLS, *DATABASE_CALLS, *SYNC_CACHE_CALLS):
             with contextlib.suppress(ImportError):  # requests is optional
                 self._buster.functions[name] = BlockBusterFunction(
                     None, name, scanned_modules=scanned, excluded_modules=excluded
@@ -142,7 +174,8 @@ class BlockingGuard:
             def __init__(self, func: str) -> None:
                 super().__init__(func)
                 frame = sys._getframe(1)
-                location, given = guard.code.in_stack(frame), guard.code.given_call(frame)
+                location = guard.code.in_stack(frame) or _decorated_view(guard.code, frame)
+                given = guard.code.given_call(frame)
                 guard.calls.append(BlockingCall(func, location, given, _twin_advice(frame)))
 
         self._original_error = blockbuster.blockbuster.BlockingError

@@ -13,11 +13,13 @@ leave nothing written, and each other one must be written whole.
 import secrets
 from collections import defaultdict
 
+from course.testing.refusal import refusing
 from grader.sealed.database import DatabaseTrouble, rows_of
 from grader.sealed.scenario import Scenario
 from grader.sealed.site import Site
 
 PATH = "/atomic_writes/"
+LINES = "ex16_atomic_writes_orderline"
 # The shelf, id: (name, stock): a product for each line of the two orders below.
 SHELF = {
     1: ("Kettle", 10),
@@ -47,19 +49,7 @@ DOOMED_LINE = (
     f"NEW.product_id = {ALIKE[2][0]} AND (SELECT customer FROM ex16_atomic_writes_order"
     f" WHERE id = NEW.order_id) IN ({', '.join(repr(customer) for customer in DOOMED)})"
 )
-REFUSE = {  # the trigger, in each database's own words
-    "sqlite": [
-        "CREATE TRIGGER awaitlings_refuses_a_line BEFORE INSERT ON ex16_atomic_writes_orderline"
-        f" WHEN {DOOMED_LINE} BEGIN SELECT RAISE(ABORT, 'the database refused this line'); END"
-    ],
-    "postgresql": [
-        "CREATE FUNCTION awaitlings_refuses_a_line() RETURNS trigger LANGUAGE plpgsql AS $$"
-        f" BEGIN IF {DOOMED_LINE} THEN RAISE EXCEPTION 'the database refused this line';"
-        " END IF; RETURN NEW; END $$",
-        "CREATE TRIGGER awaitlings_refuses_a_line BEFORE INSERT ON ex16_atomic_writes_orderline"
-        " FOR EACH ROW EXECUTE FUNCTION awaitlings_refuses_a_line()",
-    ],
-}
+REFUSE = {vendor: refusing(vendor, LINES, DOOMED_LINE) for vendor in ("sqlite", "postgresql")}
 ROWS = (
     "from django.db import connection\n"
     "from exercises.ex16_atomic_writes.models import Product\n"

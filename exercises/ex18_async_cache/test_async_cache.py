@@ -59,3 +59,20 @@ async def test_the_cached_forecast_expires_within_a_minute(client, upstream):
         "the forecast is kept longer than a minute (or forever) — tomorrow's visitors would "
         "get today's weather: give it `timeout=TTL`"
     )
+
+
+async def test_once_the_entry_expires_the_api_is_asked_again(client, upstream, monkeypatch):
+    api = upstream.endpoint(FORECAST_URL, json=FORECAST)
+
+    await client.get("/")
+    a_minute_later = time.time() + TTL + 1
+    monkeypatch.setattr(time, "time", lambda: a_minute_later)  # Django's expiry reads it
+    response = await client.get("/")
+
+    assert response.json() == FORECAST
+    assert api.calls == 2, (
+        "a minute after the forecast was cached, when Django's cache entry had expired, the "
+        "next request was answered without asking the weather API — something else keeps "
+        "the forecast, and never lets it go (a dict of your own in the module?): keep it "
+        "only in Django's cache, with `timeout=TTL`"
+    )
