@@ -60,6 +60,36 @@ def test_a_wrong_name_suggests_close_matches(course):
     assert "Did you mean: async_http_client" in " ".join(done.stderr.split())
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("blok", "blocking_sleep"),  # a typo of a prefix
+        ("blocking_slep", "blocking_sleep"),
+        ("asnc_orm", "async_orm"),
+        ("frist", "first_async_view"),
+    ],
+)
+def test_a_typo_of_an_id_or_of_its_start_suggests_the_exercise(typo, meant):
+    from grader.discover import UnknownExercise, find_exercise
+
+    with pytest.raises(UnknownExercise) as raised:
+        find_exercise(typo, EXERCISES)
+
+    suggested = str(raised.value).partition("Did you mean: ")[2].partition("?")[0].split(", ")
+    assert meant in suggested, str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["bk", "zzzz", "xyz"])
+def test_a_name_like_no_exercise_suggests_none(name):
+    from grader.discover import UnknownExercise, find_exercise
+
+    with pytest.raises(UnknownExercise) as raised:
+        find_exercise(name, EXERCISES)
+
+    assert "Did you mean" not in str(raised.value)
+    assert "`python grader list` shows them all" in str(raised.value)
+
+
 def test_an_ambiguous_prefix_lists_the_candidates(course):
     done = course.grader("hint", "ex0")
     assert done.returncode == 2
