@@ -38,7 +38,7 @@ from grader.sealed.submission import SubmissionError
 from grader.shipped import read_shipped, restore, snapshot, write_shipped
 from grader.state import State
 from grader.template import TemplateError, export_template
-from grader.verify import verify
+from grader.verify import changed_since_recorded, passing_as_shipped, verify
 from grader.watch import watch_course
 
 if TYPE_CHECKING:
@@ -491,12 +491,34 @@ def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exerc
 
 
 def cmd_manifest(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    """Record the starters and the protected files, once no starter about to be recorded passes.
+
+    Only what changed since the last record is graded (every exercise when a
+    shared file changed), so a change to one exercise costs one exercise's run.
+    There is no way round a refusal: a starter that passes is never what a
+    learner should receive, and `verify` would fail on it anyway.
+    """
+    changed = changed_since_recorded(ROOT, exercises)
+    status = Console(stderr=True)
+    checking = "Grading what changed since the last record: no starter may pass…"
+    with status.status(checking) if status.is_terminal and changed else contextlib.nullcontext():
+        problems = passing_as_shipped(ROOT, changed, args.budget, args.test_timeout)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]✗[/] {escape(problem)}", highlight=False)
+        console.print("Nothing was recorded.")
+        return 1
     write_shipped(exercises)
     write_manifest(ROOT, exercises)
     console.print(
         f"Recorded the starter files of {len(exercises)} exercises in grader/shipped.json "
         "and the digests of the protected files in grader/manifest.json"
     )
+    if changed:
+        graded = ", ".join(f"{e.number:02d}" for e in changed)
+        console.print(
+            f"[dim]Graded as they are (changed since the last record), none passes: {graded}[/]"
+        )
     return 0
 
 

@@ -235,3 +235,44 @@ def test_verify_names_a_model_changed_without_its_migration(course):
     said = " ".join(done.stdout.split())
     assert "a model has no migration for its change: Migrations for 'ex13_async_orm'" in said
     assert "Nothing was graded" in said
+
+
+def test_manifest_refuses_to_record_an_exercise_that_passes_as_it_is(course):
+    course.keep("ex01_first_async_view", "ex03_blocking_sleep")
+    records = ("grader/manifest.json", "grader/shipped.json")
+    recorded = {name: (course.path / name).read_bytes() for name in records}
+    course.solve("ex03_blocking_sleep")  # a solution mistaken for the starter
+
+    done = course.grader("manifest")
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert (
+        "ex03_blocking_sleep passes as it is now (its views.py is "
+        "solutions/ex03_blocking_sleep/views.py, line for line)"
+    ) in said
+    assert "ex01" not in said
+    assert "Nothing was recorded." in said
+    assert {name: (course.path / name).read_bytes() for name in records} == recorded
+
+
+def test_manifest_grades_the_exercises_changed_since_the_last_record(course):
+    from grader.verify import changed_since_recorded
+
+    course.keep("ex01_first_async_view", "ex03_blocking_sleep")
+
+    def changed() -> list[str]:
+        return [e.folder for e in changed_since_recorded(course.path, course.exercises())]
+
+    assert changed() == []
+    tests = course.path / "exercises/ex03_blocking_sleep/test_blocking_sleep.py"
+    tests.write_text(tests.read_text() + "\n")
+    assert changed() == ["ex03_blocking_sleep"]
+    views = course.path / "exercises/ex01_first_async_view/views.py"
+    views.write_text(views.read_text() + "\n")
+    assert changed() == ["ex01_first_async_view", "ex03_blocking_sleep"]
+    course.grader("manifest")
+    assert changed() == []
+    harness = course.path / "conftest.py"
+    harness.write_text(harness.read_text() + "\n")
+    assert changed() == ["ex01_first_async_view", "ex03_blocking_sleep"]
