@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,6 +95,52 @@ def test_an_ambiguous_prefix_lists_the_candidates(course):
     done = course.grader("hint", "ex0")
     assert done.returncode == 2
     assert "could be any of: first_async_view" in " ".join(done.stderr.split())
+
+
+def test_the_solution_waits_until_the_exercise_passes_then_shows_beside_yours(course):
+    course.keep("ex01_first_async_view")
+    reference = (ROOT / "solutions/ex01_first_async_view/views.py").read_text()
+
+    refused = course.grader("solution", "1")
+    forced = course.grader("solution", "first", "--force")
+    course.write("exercises/ex01_first_async_view/views.py", reference + "# mine\n")
+    shown = course.grader("solution", "first_async_view")
+    progress = course.grader()
+
+    assert refused.returncode == 1, refused.stderr
+    said = " ".join(refused.stdout.split())
+    assert "01 first_async_view does not pass yet (failed)" in said
+    assert "`python grader hint 1`" in said
+    assert "`python grader solution 1 --force`" in said
+    assert "+++ reference" not in refused.stdout
+    assert forced.returncode == 0, forced.stderr
+    assert "--- yours: exercises/ex01_first_async_view/views.py" in forced.stdout
+    assert "+++ reference: solutions/ex01_first_async_view/views.py" in forced.stdout
+    assert "+    return" in forced.stdout or "+async def" in forced.stdout
+    assert shown.returncode == 0, shown.stderr
+    changed = [line for line in shown.stdout.splitlines() if line.startswith(("+", "-"))]
+    assert changed[2:] == ["-# mine"]  # after the two lines naming the files
+    assert "Both pass the tests" in shown.stdout and "Both pass" not in forced.stdout
+    assert progress.returncode == 0
+    assert progress.stdout.count("python grader solution") == 1
+    assert "Solved 01 first_async_view: `python grader solution 1`" in progress.stdout
+
+
+def test_a_copy_without_solutions_has_no_solution_to_show_nor_mentions_one(course):
+    course.keep("ex01_first_async_view").solve()
+    shutil.rmtree(course.path / "solutions")
+
+    asked = course.grader("solution", "1")
+    forced = course.grader("solution", "1", "--force")
+    progress = course.grader()
+
+    for done in (asked, forced):
+        assert done.returncode == 1 and done.stderr == ""
+        said = " ".join(done.stdout.split())
+        assert "There is no reference solution of first_async_view to show" in said
+        assert "has no solutions/ folder" in said
+    assert progress.returncode == 0
+    assert "python grader solution" not in progress.stdout
 
 
 def test_reset_backs_up_the_learners_file_then_restores_the_shipped_one(course):
@@ -195,6 +242,7 @@ def test_watch_regrades_on_save_and_moves_to_the_next_exercise(course):
         solution = ROOT / "solutions/ex01_first_async_view/views.py"
         course.write("exercises/ex01_first_async_view/views.py", solution.read_text())  # a save
         wait_for("01 first_async_view: passed")
+        wait_for("Solved 01 first_async_view: `python grader solution 1` shows the reference")
         wait_for("02 missing_await: failed")
         watcher.send_signal(signal.SIGINT)
         try:
