@@ -57,10 +57,9 @@ def no_reference(root: Path, exercise: Exercise) -> str:
 
 @dataclass
 class Comparison:
-    """One editable file: the learner's (`yours`, relative to the course) and the reference's."""
+    """One editable file: the learner's (`yours`, relative to the course) beside the reference's."""
 
     yours: str
-    reference: str
     diff: list[str]  # unified diff lines, from yours to the reference; empty when the same
     note: str = ""  # why the learner's side is empty, when it is
 
@@ -81,8 +80,8 @@ def compare(root: Path, exercise: Exercise) -> list[Comparison]:
             fromfile=f"yours: {yours}",
             tofile=f"reference: {shown}",
         )
-        lines = [line.rstrip("\n") for line in diff]
-        comparisons.append(Comparison(yours, shown, lines, note))
+        lines = [line.rstrip("\r\n") for line in diff]
+        comparisons.append(Comparison(yours, lines, note))
     return comparisons
 
 
@@ -119,7 +118,8 @@ def show(console: Console, exercise: Exercise, comparisons: list[Comparison], pa
         for index, line in enumerate(comparison.diff):
             style = "bold" if index < 2 else STYLES.get(line[:1], "")  # two lines name the files
             console.print(Text(line, style=style))
-    console.print(
-        f"\n[dim]Lines with - are yours, with + the reference's. The whole reference: "
-        f"{SOLUTIONS}/{exercise.folder}/[/]"
-    )
+    if any(comparison.diff for comparison in comparisons):
+        console.print(
+            f"\n[dim]Lines with - are yours, with + the reference's. The whole reference: "
+            f"{SOLUTIONS}/{exercise.folder}/[/]"
+        )
