@@ -1,7 +1,8 @@
 """The command line: `python grader [command] [options]`.
 
 Exit status: 0 when every exercise graded passes (or `verify` finds nothing
-wrong), 1 when some do not, 2 for a usage error or a malformed course.
+wrong, or `solution` showed the reference), 1 when some do not, 2 for a usage
+error or a malformed course.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade
 from grader.sealed.submission import SubmissionError
 from grader.shipped import read_shipped, restore, snapshot, write_shipped
+from grader.solution import compare, has_reference, no_reference
+from grader.solution import show as show_solution
 from grader.state import State
 from grader.template import TemplateError, export_template
-from grader.verify import verify
+from grader.verify import changed_since_recorded, passing_as_shipped, verify
 from grader.watch import watch_course
 
 if TYPE_CHECKING:
@@ -138,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     hint = commands.add_parser("hint", help="show the next hint for an exercise")
     hint.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
     hint.add_argument("--all", action="store_true", help="show every hint seen so far")
+    solution = commands.add_parser(
+        "solution", help="once an exercise passes, its reference solution beside your files"
+    )
+    solution.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
+    solution.add_argument(
+        "--force", action="store_true", help="show it even though the exercise does not pass yet"
+    )
     commands.add_parser("list", help="every exercise with its chapter, points and state")
     watch = commands.add_parser(
         "watch", help="re-grade the current exercise each time you save one of its files"
@@ -162,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("directory", metavar="DIR", help="a new or empty folder")
     commands.add_parser(
         "manifest",
-        help="maintainers: record the starter files and protected files' digests after a change",
+        help="maintainers: record the starter files and protected files' digests after a change "
+        "(refused while a changed exercise passes as it is)",
     )
     return parser
 
@@ -332,12 +343,19 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
     else:
         elapsed = time.monotonic() - started
         hint = None if sealed else next_hint(results)  # a teacher's grade: no next step
-        show_progress(console, results, load_chapters(ROOT), hint, elapsed)
+        solved = None if sealed else latest_solved(results)
+        show_progress(console, results, load_chapters(ROOT), hint, elapsed, solved)
         if about:
             show_sealed(console, results, about)
         for line in printed:
             print(line)
     return exit_status(results)
+
+
+def latest_solved(results: list[ExerciseResult]) -> Exercise | None:
+    """The last exercise in course order that passes and has a reference solution to show."""
+    passed = [r.exercise for r in results if r.status == "passed"]
+    return next((e for e in reversed(passed) if has_reference(ROOT, e)), None)
 
 
 def sealed_about(sealed: SealedRun) -> dict[str, object]:
@@ -436,6 +454,48 @@ def cmd_hint(console: Console, args: argparse.Namespace, exercises: list[Exercis
     return 0
 
 
+def cmd_solution(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    """The reference beside the learner's files, once the exercise passes (see grader/solution.py).
+
+    Exit status 0 when it was shown, 1 when it was not: the exercise does not pass yet
+    (without --force), or this copy of the course has no reference for it.
+    """
+    exercise = find_exercise(args.exercise, exercises)
+    if not has_reference(ROOT, exercise):
+        console.print(no_reference(ROOT, exercise), highlight=False)
+        return 1
+    passed = False
+    if not args.force:
+        [result] = grade_with_status(args, [exercise], quiet=False)
+        passed = result.status == "passed"
+        if not passed:
+            show_not_yet(console, result)
+            return 1
+    show_solution(console, exercise, compare(ROOT, exercise), passed)
+    return 0
+
+
+def show_not_yet(console: Console, result: ExerciseResult) -> None:
+    """Why the reference waits, and what helps meanwhile."""
+    exercise = result.exercise
+    seen = State(ROOT).hints_seen(exercise)
+    console.print(
+        f"{exercise.number:02d} {exercise.id} does not pass yet ({result.status}), so its "
+        "reference solution waits: finding the way is the exercise, and the reference is "
+        "worth more beside a view of your own that passes.",
+        highlight=False,
+    )
+    console.print(f"  Why it fails: {escape(result.message)}", highlight=False)
+    console.print(
+        f"  Stuck? `python grader hint {exercise.number}` ({seen}/{len(exercise.hints)} hints "
+        f"seen), and {exercise.home}/README.md",
+        highlight=False,
+    )
+    console.print(
+        f"  To read it anyway: `python grader solution {exercise.number} --force`", highlight=False
+    )
+
+
 def cmd_reset(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     exercise = find_exercise(args.exercise, exercises)
     files = ", ".join(exercise.files)
@@ -462,7 +522,13 @@ def cmd_watch(console: Console, args: argparse.Namespace, exercises: list[Exerci
     def grade_these(chosen: list[Exercise]) -> list[ExerciseResult]:
         return grade_with_status(args, chosen, quiet=False)
 
-    return watch_course(console, exercises, grade_these, poll=args.poll)
+    return watch_course(
+        console,
+        exercises,
+        grade_these,
+        poll=args.poll,
+        has_reference=lambda exercise: has_reference(ROOT, exercise),
+    )
 
 
 def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
@@ -491,12 +557,34 @@ def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exerc
 
 
 def cmd_manifest(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    """Record the starters and the protected files, once no starter about to be recorded passes.
+
+    Only what changed since the last record is graded (every exercise when a
+    shared file changed), so a change to one exercise costs one exercise's run.
+    There is no way round a refusal: a starter that passes is never what a
+    learner should receive, and `verify` would fail on it anyway.
+    """
+    changed = changed_since_recorded(ROOT, exercises)
+    status = Console(stderr=True)
+    checking = "Grading what changed since the last record: no starter may pass…"
+    with status.status(checking) if status.is_terminal and changed else contextlib.nullcontext():
+        problems = passing_as_shipped(ROOT, changed, args.budget, args.test_timeout)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]✗[/] {escape(problem)}", highlight=False)
+        console.print("Nothing was recorded.")
+        return 1
     write_shipped(exercises)
     write_manifest(ROOT, exercises)
     console.print(
         f"Recorded the starter files of {len(exercises)} exercises in grader/shipped.json "
         "and the digests of the protected files in grader/manifest.json"
     )
+    if changed:
+        graded = ", ".join(f"{e.number:02d}" for e in changed)
+        console.print(
+            f"[dim]Graded as they are (changed since the last record), none passes: {graded}[/]"
+        )
     return 0
 
 
@@ -517,6 +605,7 @@ COMMANDS = {
     "list": cmd_list,
     "run": cmd_run,
     "hint": cmd_hint,
+    "solution": cmd_solution,
     "reset": cmd_reset,
     "watch": cmd_watch,
     "verify": cmd_verify,

@@ -26,8 +26,31 @@ def find_exercise(name: str, exercises: list[Exercise]) -> Exercise:
     if prefixed:
         names = ", ".join(e.id for e in prefixed)
         raise UnknownExercise(f"{name!r} could be any of: {names}")
-    close = difflib.get_close_matches(wanted, [e.id for e in exercises], n=3, cutoff=0.5)
+    close = close_matches(wanted, exercises)
     suggestion = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UnknownExercise(
         f"no exercise is called {name!r}.{suggestion} `python grader list` shows them all."
     )
+
+
+WHOLE_CUTOFF = 0.5  # how alike a typo and a whole id must be (difflib's ratio)
+PREFIX_CUTOFF = 0.6  # how alike a typo and an id's start of the same length must be
+
+
+def close_matches(wanted: str, exercises: list[Exercise], n: int = 3) -> list[str]:
+    """The ids `wanted` is most likely a typo of, best first (at most `n`).
+
+    A learner types a prefix as often as a whole id (`block` works), so a typo
+    of a prefix (`blok`) is compared with the start of each id as long as it,
+    and a typo of a whole id (`blocking_slep`) with the whole id. The start
+    needs to be the more alike: two letters in common with a four-letter start
+    (`blok`, `boun`) is chance, not a likely typo.
+    """
+    scored = []
+    for exercise in exercises:
+        whole = difflib.SequenceMatcher(None, wanted, exercise.id).ratio()
+        start = difflib.SequenceMatcher(None, wanted, exercise.id[: len(wanted)]).ratio()
+        score = max(whole if whole >= WHOLE_CUTOFF else 0, start if start >= PREFIX_CUTOFF else 0)
+        if score:
+            scored.append((-score, -whole, exercise.number, exercise.id))
+    return [name for *_, name in sorted(scored)[:n]]

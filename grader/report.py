@@ -69,11 +69,14 @@ def show_progress(
     chapters: dict[int, str],
     hint: str | None,
     elapsed: float,
+    solved: Exercise | None = None,
 ) -> None:
     """Progress by chapter, each exercise's state, how long grading took, and what to do next.
 
     `hint` is the line about hints for the next exercise (see `hint_line`);
-    None for a teacher's sealed grade, which shows no next step.
+    None for a teacher's sealed grade, which shows no next step. `solved` is
+    an exercise that passes whose reference solution can be shown (one line
+    says how), or None.
     """
     console.print("[bold]awaitlings[/] — async Django, one failing test at a time\n")
     for chapter, members in by_chapter(results):
@@ -98,6 +101,8 @@ def show_progress(
         f" ({reused} unchanged since their last verdict; --fresh re-grades them)" if reused else ""
     )
     console.print(f"[dim]Graded in {elapsed:.1f} s{kept}[/]")
+    if solved:
+        console.print(f"[dim]{solution_line(solved)}[/]")
     if hint is not None:
         show_next(console, results, hint)
 
@@ -125,6 +130,14 @@ def hint_line(exercise: Exercise, seen: int) -> str:
             f"`python grader hint {exercise.number}` for the next one"
         )
     return f"Hints:        all {seen} seen — the README says more"
+
+
+def solution_line(exercise: Exercise) -> str:
+    """The line that points at an exercise's reference solution, once it passes."""
+    return (
+        f"Solved {exercise.number:02d} {exercise.id}: "
+        f"`python grader solution {exercise.number}` shows the reference beside yours"
+    )
 
 
 def show_next(console: Console, results: list[ExerciseResult], hint: str) -> None:

@@ -5,6 +5,12 @@ collection error, not by a timeout) and pass with its solution laid over it;
 `solutions/<exercise>/` must hold exactly the files the learner edits, and
 every model change must ship with its migration. Both runs happen in
 temporary copies, side by side on the machine's cores.
+
+`python grader manifest` uses the first half before it records anything: the
+exercises whose starter or tests changed since the last record are graded as
+they are, and none of them may pass (a solution once went into
+`grader/shipped.json` as a starter, and every learner would have received
+that exercise solved).
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from course.catalog import Exercise, load_exercises
-from grader.integrity import build_manifest, read_manifest
+from grader.integrity import build_manifest, exercise_files, read_manifest, shared_files
 from grader.results import ExerciseResult
 from grader.run import grade
 from grader.shipped import read_shipped, snapshot
-from grader.workspace import copy_course, overlay
+from grader.workspace import COURSE_PARTS, copy_course, overlay
 
 
 def layout_problems(root: Path, exercises: list[Exercise]) -> list[str]:
@@ -114,3 +120,73 @@ def verify(
                 f"but it is {result.status}: {result.message}"
             )
     return problems, as_shipped, with_solutions
+
+
+def changed_since_recorded(root: Path, exercises: list[Exercise]) -> list[Exercise]:
+    """The exercises whose starter files or protected files differ from the records.
+
+    Every exercise when a shared file differs (the harness, the grader, the
+    configuration: any exercise's verdict may hang on it) or the records are
+    unreadable. The others' starters were graded when they were recorded.
+    """
+    try:
+        manifest = read_manifest(root)
+        shipped = read_shipped(root / "grader" / "shipped.json")
+    except (OSError, ValueError):
+        return list(exercises)
+    built = build_manifest(root, exercises)
+    shared = set(shared_files(root)) | {
+        name for name in manifest if not name.startswith("exercises/ex")
+    }
+    if any(built.get(name) != manifest.get(name) for name in shared):
+        return list(exercises)
+    now = snapshot(exercises)
+    changed = []
+    for exercise in exercises:
+        prefix = f"{exercise.home}/"
+        recorded = {name for name in manifest if name.startswith(prefix)}
+        protected = recorded | set(exercise_files(root, exercise))
+        if any(built.get(name) != manifest.get(name) for name in protected) or any(
+            now[name] != shipped.get(name) for name in exercise.editable
+        ):
+            changed.append(exercise)
+    return changed
+
+
+def passing_as_shipped(
+    root: Path, exercises: list[Exercise], budget: float, test_timeout: float | None = None
+) -> list[str]:
+    """Why each of `exercises` whose editable files pass its tests cannot be recorded as shipped.
+
+    They are graded in a temporary copy of the course, as `python grader` grades them.
+    """
+    if not exercises:
+        return []
+    folders = {exercise.folder for exercise in exercises}
+    with tempfile.TemporaryDirectory(prefix="awaitlings-manifest-") as scratch:
+        parts = tuple(part for part in COURSE_PARTS if part != "solutions")
+        copy = copy_course(root, Path(scratch) / "course", parts)
+        chosen = [e for e in load_exercises(copy) if e.folder in folders]
+        results = grade(copy, chosen, budget=budget, test_timeout=test_timeout)
+    problems = []
+    for result in results:
+        if result.status == "passed":
+            exercise = next(e for e in exercises if e.folder == result.exercise.folder)
+            files = ", ".join(exercise.editable)
+            problems.append(
+                f"{exercise.folder} passes as it is now{solved_by_the_reference(root, exercise)}: "
+                f"recorded, every learner would receive it solved. A starter must fail its "
+                f"tests: put the starter back in {files}, or make the tests catch it"
+            )
+    return problems
+
+
+def solved_by_the_reference(root: Path, exercise: Exercise) -> str:
+    """' (its views.py is solutions/…/views.py, line for line)' when so; '' otherwise."""
+    same = []
+    for name in exercise.files:
+        reference = root / "solutions" / exercise.folder / name
+        mine = exercise.path / name
+        if reference.is_file() and mine.is_file() and reference.read_bytes() == mine.read_bytes():
+            same.append(f"{name} is solutions/{exercise.folder}/{name}")
+    return f" (its {', '.join(same)}, line for line)" if same else ""

@@ -17,7 +17,7 @@ from rich.markup import escape
 from watchfiles import watch
 
 from course.catalog import Exercise
-from grader.report import SYMBOLS
+from grader.report import SYMBOLS, solution_line
 from grader.results import ExerciseResult
 
 Grade = Callable[[list[Exercise]], list[ExerciseResult]]
@@ -27,10 +27,13 @@ def next_unfinished(results: list[ExerciseResult], after: int = 0) -> ExerciseRe
     return next((r for r in results if r.status != "passed" and r.exercise.number > after), None)
 
 
-def show(console: Console, result: ExerciseResult) -> None:
+def show(console: Console, result: ExerciseResult, reference: bool = False) -> None:
+    """The verdict; a pass says how to see the reference solution when there is one."""
     exercise = result.exercise
     symbol, colour = SYMBOLS[result.status]
     console.print(f"[{colour}]{symbol}[/] {exercise.number:02d} {exercise.id}: {result.status}")
+    if result.status == "passed" and reference:
+        console.print(f"  [dim]{solution_line(exercise)}[/]")
     if result.status != "passed":
         console.print(f"  {escape(result.message)}")
         console.print(
@@ -47,8 +50,13 @@ def watch_course(
     poll: bool = False,
     changes: Callable[[Path], Iterable[object]] | None = None,
     stop: threading.Event | None = None,
+    has_reference: Callable[[Exercise], bool] = lambda exercise: False,
 ) -> int:
-    """Watch until every exercise passes (exit 0) or Ctrl-C (exit 0 too: nothing failed)."""
+    """Watch until every exercise passes (exit 0) or Ctrl-C (exit 0 too: nothing failed).
+
+    `has_reference` tells whether an exercise has a reference solution to show:
+    the pass of such an exercise says how to see it.
+    """
     stop = stop or threading.Event()
     if changes is None:
 
@@ -80,7 +88,7 @@ def watch_course(
                     continue
                 [current] = grade([current.exercise])
                 if current.status == "passed":
-                    show(console, current)
+                    show(console, current, has_reference(current.exercise))
                     break
                 show(console, current)
             else:

@@ -105,6 +105,11 @@ def test_the_template_ships_no_answer_and_grades_as_a_fresh_learners_repository(
         "blocking_sleep": "failed",
     }
 
+    # There is no reference solution to show, and the learner is told so.
+    solution = graded.grader("solution", "3", "--force")
+    assert solution.returncode == 1 and solution.stderr == ""
+    assert "no reference solution of blocking_sleep" in " ".join(solution.stdout.split())
+
     # `verify` needs the answers: it says so in one line.
     verified = graded.grader("verify")
     assert verified.returncode == 2

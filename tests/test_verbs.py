@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -60,10 +61,86 @@ def test_a_wrong_name_suggests_close_matches(course):
     assert "Did you mean: async_http_client" in " ".join(done.stderr.split())
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("blok", "blocking_sleep"),  # a typo of a prefix
+        ("blocking_slep", "blocking_sleep"),
+        ("asnc_orm", "async_orm"),
+        ("frist", "first_async_view"),
+    ],
+)
+def test_a_typo_of_an_id_or_of_its_start_suggests_the_exercise(typo, meant):
+    from grader.discover import UnknownExercise, find_exercise
+
+    with pytest.raises(UnknownExercise) as raised:
+        find_exercise(typo, EXERCISES)
+
+    suggested = str(raised.value).partition("Did you mean: ")[2].partition("?")[0].split(", ")
+    assert meant in suggested, str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["bk", "zzzz", "xyz"])
+def test_a_name_like_no_exercise_suggests_none(name):
+    from grader.discover import UnknownExercise, find_exercise
+
+    with pytest.raises(UnknownExercise) as raised:
+        find_exercise(name, EXERCISES)
+
+    assert "Did you mean" not in str(raised.value)
+    assert "`python grader list` shows them all" in str(raised.value)
+
+
 def test_an_ambiguous_prefix_lists_the_candidates(course):
     done = course.grader("hint", "ex0")
     assert done.returncode == 2
     assert "could be any of: first_async_view" in " ".join(done.stderr.split())
+
+
+def test_the_solution_waits_until_the_exercise_passes_then_shows_beside_yours(course):
+    course.keep("ex01_first_async_view")
+    reference = (ROOT / "solutions/ex01_first_async_view/views.py").read_text()
+
+    refused = course.grader("solution", "1")
+    forced = course.grader("solution", "first", "--force")
+    course.write("exercises/ex01_first_async_view/views.py", reference + "# mine\n")
+    shown = course.grader("solution", "first_async_view")
+    progress = course.grader()
+
+    assert refused.returncode == 1, refused.stderr
+    said = " ".join(refused.stdout.split())
+    assert "01 first_async_view does not pass yet (failed)" in said
+    assert "`python grader hint 1`" in said
+    assert "`python grader solution 1 --force`" in said
+    assert "+++ reference" not in refused.stdout
+    assert forced.returncode == 0, forced.stderr
+    assert "--- yours: exercises/ex01_first_async_view/views.py" in forced.stdout
+    assert "+++ reference: solutions/ex01_first_async_view/views.py" in forced.stdout
+    assert "+    return" in forced.stdout or "+async def" in forced.stdout
+    assert shown.returncode == 0, shown.stderr
+    changed = [line for line in shown.stdout.splitlines() if line.startswith(("+", "-"))]
+    assert changed[2:] == ["-# mine"]  # after the two lines naming the files
+    assert "Both pass the tests" in shown.stdout and "Both pass" not in forced.stdout
+    assert progress.returncode == 0
+    assert progress.stdout.count("python grader solution") == 1
+    assert "Solved 01 first_async_view: `python grader solution 1`" in progress.stdout
+
+
+def test_a_copy_without_solutions_has_no_solution_to_show_nor_mentions_one(course):
+    course.keep("ex01_first_async_view").solve()
+    shutil.rmtree(course.path / "solutions")
+
+    asked = course.grader("solution", "1")
+    forced = course.grader("solution", "1", "--force")
+    progress = course.grader()
+
+    for done in (asked, forced):
+        assert done.returncode == 1 and done.stderr == ""
+        said = " ".join(done.stdout.split())
+        assert "There is no reference solution of first_async_view to show" in said
+        assert "has no solutions/ folder" in said
+    assert progress.returncode == 0
+    assert "python grader solution" not in progress.stdout
 
 
 def test_reset_backs_up_the_learners_file_then_restores_the_shipped_one(course):
@@ -165,6 +242,7 @@ def test_watch_regrades_on_save_and_moves_to_the_next_exercise(course):
         solution = ROOT / "solutions/ex01_first_async_view/views.py"
         course.write("exercises/ex01_first_async_view/views.py", solution.read_text())  # a save
         wait_for("01 first_async_view: passed")
+        wait_for("Solved 01 first_async_view: `python grader solution 1` shows the reference")
         wait_for("02 missing_await: failed")
         watcher.send_signal(signal.SIGINT)
         try:
@@ -205,3 +283,44 @@ def test_verify_names_a_model_changed_without_its_migration(course):
     said = " ".join(done.stdout.split())
     assert "a model has no migration for its change: Migrations for 'ex13_async_orm'" in said
     assert "Nothing was graded" in said
+
+
+def test_manifest_refuses_to_record_an_exercise_that_passes_as_it_is(course):
+    course.keep("ex01_first_async_view", "ex03_blocking_sleep")
+    records = ("grader/manifest.json", "grader/shipped.json")
+    recorded = {name: (course.path / name).read_bytes() for name in records}
+    course.solve("ex03_blocking_sleep")  # a solution mistaken for the starter
+
+    done = course.grader("manifest")
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert (
+        "ex03_blocking_sleep passes as it is now (its views.py is "
+        "solutions/ex03_blocking_sleep/views.py, line for line)"
+    ) in said
+    assert "ex01" not in said
+    assert "Nothing was recorded." in said
+    assert {name: (course.path / name).read_bytes() for name in records} == recorded
+
+
+def test_manifest_grades_the_exercises_changed_since_the_last_record(course):
+    from grader.verify import changed_since_recorded
+
+    course.keep("ex01_first_async_view", "ex03_blocking_sleep")
+
+    def changed() -> list[str]:
+        return [e.folder for e in changed_since_recorded(course.path, course.exercises())]
+
+    assert changed() == []
+    tests = course.path / "exercises/ex03_blocking_sleep/test_blocking_sleep.py"
+    tests.write_text(tests.read_text() + "\n")
+    assert changed() == ["ex03_blocking_sleep"]
+    views = course.path / "exercises/ex01_first_async_view/views.py"
+    views.write_text(views.read_text() + "\n")
+    assert changed() == ["ex01_first_async_view", "ex03_blocking_sleep"]
+    course.grader("manifest")
+    assert changed() == []
+    harness = course.path / "conftest.py"
+    harness.write_text(harness.read_text() + "\n")
+    assert changed() == ["ex01_first_async_view", "ex03_blocking_sleep"]
