@@ -89,6 +89,16 @@ MISUSES = (
         "`cache.aget_or_set(key, fetch)` calls `fetch()` without awaiting it — on a miss, "
         "await the call yourself (`data = await fetch_forecast()`), then `await cache.aset(...)`",
     ),
+    # asyncio.wait() refuses coroutines (Python 3.11+), which are then never awaited: the
+    # refusal is the reason to read, not the missing await.
+    Misuse(
+        TypeError,
+        "Passing coroutines is forbidden",
+        "the view passed coroutines to asyncio.wait(){where}, which takes tasks (or futures) "
+        "— make each a task first: `asyncio.create_task(fetch_from(mirror))`; the tasks it "
+        "gives back are the same objects, so `done.pop().result()` is the answer",
+        first=True,
+    ),
     Misuse(
         RuntimeError,
         "await wasn't used with future",

@@ -72,12 +72,14 @@ class LearnerCode:
             for frame, line in traceback.walk_tb(tb)
         )
 
-    def in_stack(self, frame: FrameType | None) -> Location | None:
+    def in_stack(self, frame: FrameType | None, outermost: bool = False) -> Location | None:
+        """The learner's innermost frame on the stack (or outermost: the view's own line
+        where helpers of the learner's sit in between)."""
         entries = [
             (f.f_code.co_filename, line, f.f_code.co_name)
             for f, line in traceback.walk_stack(frame)
         ]
-        return self.innermost(reversed(entries))
+        return self.innermost(entries if outermost else reversed(entries))
 
     def given_call(self, frame: FrameType | None) -> str:
         """`vendor.track`: the exercise's given code (not the learner's, not a test)

@@ -29,6 +29,7 @@ import httpx
 import pytest
 import respx
 
+from course.testing.locate import Location
 from course.testing.threads import (
     ThreadWaits,
     running_loop_here,
@@ -111,6 +112,8 @@ class Endpoint:
             )
             return self._response(request, status)
         self.upstream._report_held_threads()
+        where = self.upstream.waits.code.in_stack(sys._getframe(), outermost=True)
+        self.upstream.called_at.append((where, id(asyncio.current_task())))
         self.upstream._enter(self)
         try:
             await self.upstream._meet_async()
@@ -176,6 +179,8 @@ class FakeUpstream:
     endpoints: list[Endpoint] = field(default_factory=list)
     in_flight: int = 0
     peak_in_flight: int = 0
+    # The learner's outermost line (the view's) and the task of each async call.
+    called_at: list[tuple[Location | None, int]] = field(default_factory=list)
     rendezvous: int | None = None
     rendezvous_timeout: float = RENDEZVOUS_TIMEOUT
     _rendezvous_over: bool = False
@@ -235,9 +240,23 @@ class FakeUpstream:
         if self.peak_in_flight < count:
             pytest.fail(
                 f"only {self.peak_in_flight} of {count} upstream calls "
-                f"{'was' if self.peak_in_flight == 1 else 'were'} in flight at once — {reason}",
+                f"{'was' if self.peak_in_flight == 1 else 'were'} in flight at once — {reason}"
+                f"{self._where_called()}",
                 pytrace=False,
             )
+
+    def _where_called(self) -> str:
+        """The learner's lines that made the calls, and what one line awaited in turn means."""
+        lines = [str(where) for where in dict.fromkeys(w for w, _ in self.called_at) if where]
+        tasks = {task for _, task in self.called_at}
+        if len(lines) == 1 and len(self.called_at) > 1 and len(tasks) == 1:
+            return (
+                f". Every call was awaited at {lines[0]}, one at a time: a coroutine does not "
+                "start until it is awaited (or made a task), so coroutines made first and then "
+                "awaited in turn still run one after another — pass them all to "
+                "`asyncio.gather(...)`, or make each a task with `asyncio.create_task(...)` first"
+            )
+        return f" (the calls at {', '.join(lines)})" if lines else ""
 
     # Bookkeeping, called by endpoints, on the loop thread or a worker thread.
 
