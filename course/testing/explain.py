@@ -10,6 +10,7 @@ traceback.
 from __future__ import annotations
 
 import inspect
+import linecache
 import traceback
 from dataclasses import dataclass
 
@@ -17,9 +18,11 @@ import respx
 from asgiref.sync import iscoroutinefunction
 from django.core.exceptions import FieldError, SynchronousOnlyOperation
 
-from course.testing.locate import LearnerCode
+from course.testing.locate import LearnerCode, Location
 from course.testing.network import find_refusal
 
+# Attributes a Django 1.x habit calls as methods.
+PROPERTIES = ("is_authenticated", "is_anonymous")
 AWAITABLES = {"coroutine", "_GatheringFuture", "Task", "Future"}
 OFFLOADERS = ("asyncio/threads.py", "concurrent/futures/", "asgiref/sync.py", "asyncio/base_events")
 
@@ -162,6 +165,13 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
     for misuse in MISUSES:
         if misuse.matches(error):
             return misuse.reason.format(where=where, message=message)
+    if isinstance(error, TypeError) and "object is not callable" in message:
+        called = next((name for name in PROPERTIES if f".{name}(" in _source(location)), "")
+        if called:
+            return (
+                f"the view called `{called}()`{where}, but `{called}` is a property, not a "
+                f"method (since Django 1.10): read it without parentheses, `user.{called}`"
+            )
     if isinstance(error, TypeError) and _passed_a_result_to_a_thread(error):
         return (
             f"the view called the function itself and handed its result to the worker "
@@ -169,7 +179,7 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
             "e.g. `await asyncio.to_thread(hash_password, password)`"
         )
     if isinstance(error, SynchronousOnlyOperation):
-        return _sync_only(error, where)
+        return _sync_only(error, where, _source(location))
     if refusal := find_refusal(error):
         return f"{refusal}{where}"
     if isinstance(error, respx.models.AllMockedAssertionError):
@@ -203,7 +213,7 @@ LAZY_RELATION = (
 )
 
 
-def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
+def _sync_only(error: SynchronousOnlyOperation, where: str, line: str) -> str:
     frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
     files = [frame.f_code.co_filename for frame in frames]
     decorating = [  # the function each decorator made by ContextDecorator wraps
@@ -224,6 +234,14 @@ def _sync_only(error: SynchronousOnlyOperation, where: str) -> str:
             f"the view called its `@transaction.atomic` function directly{where}, on the event "
             "loop, where the transaction cannot begin — run it in a worker thread: "
             "`await sync_to_async(that_function)(...)`"
+        )
+    lazy = any("django/utils/functional.py" in name for name in files)
+    if lazy and "django/contrib/auth/" in "".join(files) and "request.user" not in line:
+        return (
+            f"the view read a lazy `request.user`{where}, handed on unevaluated (by "
+            "`sync_to_async(lambda: request.user)` or a variable): it loads the user the first "
+            "time it is read, there, on the event loop, where Django refuses the sync query — "
+            "use `user = await request.auser()`"
         )
     for fragment, reason in SYNC_ONLY:
         if any(fragment in name for name in files):
@@ -292,8 +310,15 @@ def _passed_a_result_to_a_thread(error: TypeError) -> bool:
     not_a_function = ("object is not callable", "can only be applied to sync functions")
     if not any(text in message for text in not_a_function):
         return False
-    filenames = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
-    return any(part in name for name in filenames for part in OFFLOADERS)
+    innermost = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(error.__traceback__)]
+    # Raised where the offloader calls what it was given: every view's traceback passes
+    # through asgiref/sync.py, so a call that fails in the view itself does not count.
+    return bool(innermost) and any(part in innermost[-1] for part in OFFLOADERS)
+
+
+def _source(location: Location | None) -> str:
+    """The text of the learner's line at `location`, or ""."""
+    return linecache.getline(str(location.path), location.line) if location else ""
 
 
 def _argument_of(function: str, name: str, error: BaseException) -> object:
