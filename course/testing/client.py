@@ -112,7 +112,16 @@ class Response:
     content: bytes
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        """The body as JSON; a body that is not JSON fails the test, saying what it is."""
+        try:
+            return json.loads(self.content)
+        except ValueError:
+            kind = self.headers.get("content-type", "no content type")
+            pytest.fail(
+                f"the view answered {self.status_code} with {kind}, not JSON "
+                f"({self.content[:60]!r}) — answer with a `JsonResponse(...)`",
+                pytrace=False,
+            )
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import re
 import traceback
 from dataclasses import dataclass
 
@@ -77,6 +78,13 @@ MISUSES = (
         "asynchronous context manager protocol",
         "the view used `async with` on a sync object{where} ({message}) — use its async "
         "twin (`httpx.AsyncClient`), or a plain `with`",
+    ),
+    Misuse(
+        TypeError,
+        "'async for' requires an object with __aiter__ method",
+        "the view used `async for` over a sync iterator{where} ({message}) — a queryset's "
+        "`.iterator()` is sync: its async twin is `.aiterator()`, or iterate the queryset "
+        "itself, `async for item in queryset`",
     ),
     Misuse(
         FieldError,
@@ -154,6 +162,13 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
             return _awaitable_in_the_response(
                 type(data).__name__, where, _made_by(data, code), " (in an `async def` view)"
             )
+    read_none = isinstance(error, AttributeError) and getattr(error, "obj", 0) is None
+    if read_none and location and re.search(r"\ba(first|last)\(", _source_file(location)):
+        return (
+            f"the view read `.{error.name}` of None{where} — `afirst()` and `alast()` "
+            "give None when nothing matches (only `aget()` raises `DoesNotExist`): check "
+            "`if item is None:` and answer the 404 there"
+        )
     if isinstance(error, AttributeError) and inspect.isawaitable(getattr(error, "obj", None)):
         name = getattr(error.obj, "__qualname__", type(error.obj).__name__)
         called = _called_at(error.obj, code)
@@ -319,6 +334,11 @@ def _passed_a_result_to_a_thread(error: TypeError) -> bool:
 def _source(location: Location | None) -> str:
     """The text of the learner's line at `location`, or ""."""
     return linecache.getline(str(location.path), location.line) if location else ""
+
+
+def _source_file(location: Location) -> str:
+    """The whole text of the learner's file at `location`."""
+    return "".join(linecache.getlines(str(location.path)))
 
 
 def _argument_of(function: str, name: str, error: BaseException) -> object:

@@ -44,4 +44,10 @@ async def test_a_missing_product_is_a_404(client, shelf):
     response = await client.get(f"/{missing}/")
 
     assert response.status_code == 404
+    kind = response.headers.get("content-type", "")
+    assert kind.startswith("application/json"), (
+        f"the 404 answer is {kind or 'of no type'}, not JSON — Django's own 404 page (after "
+        "`Http404`, `get_object_or_404` or `aget_object_or_404`) is HTML, where this API "
+        'promises JSON: answer `JsonResponse({"error": "no such product"}, status=404)`'
+    )
     assert response.json() == {"error": "no such product"}
