@@ -65,8 +65,8 @@ CACHE_ADVICE = (
     "and `await cache.aset(...)`"
 )
 ADVICE |= dict.fromkeys(SYNC_CACHE_CALLS, CACHE_ADVICE)
-# Libraries with async twins for their blocking calls: the advice names them (the first
-# found anywhere on the stack, in this order).
+# Libraries with async twins for their blocking calls, and other known causes: the advice
+# names them (the first found anywhere on the stack, in this order).
 TWINS = {
     "django/middleware/cache.py": (
         "`@cache_page` (Django's cache middleware) reads and writes the cache with its sync "
@@ -75,6 +75,13 @@ TWINS = {
         "`await cache.aset(...)`"
     ),
     "django/core/cache/": CACHE_ADVICE,
+    # Not a library with twins: a pool shut down on the loop waits for its threads.
+    "concurrent/futures/thread.py": (
+        "leaving a `with ThreadPoolExecutor() as pool:` block (or `pool.shutdown()`) waits "
+        "for the pool's threads to end, on the event loop — use `asyncio.to_thread(...)` "
+        "(the loop's own pool), or make one pool for the process, at module level, and "
+        "keep it open"
+    ),
 }
 GENERIC_ADVICE = (
     "use an async API and `await` it, or move the call off the loop with "
