@@ -1,5 +1,11 @@
 """The spec of exercise 04. Run it alone with `pytest exercises/ex04_async_http_client`."""
 
+import sys
+
+import aiohttp
+import httpx
+import pytest
+
 from course.weather import FORECAST_URL
 
 FORECAST = {"city": "Faro", "temperature": 25, "sky": "sunny"}
@@ -22,4 +28,42 @@ async def test_five_requests_wait_for_the_api_together(client, upstream):
 
     upstream.assert_in_flight_at_once(
         5, reason="each request's API call waited for the previous one to finish"
+    )
+
+
+@pytest.fixture
+def clients_made(monkeypatch, learner_code):
+    """Each HTTP client the view made while it ran (not at import: a client shared by the
+    process is made once and stays open), with the learner's line that made it."""
+    made = []
+    for kind in (httpx.AsyncClient, aiohttp.ClientSession):
+        original = kind.__init__
+
+        def recorded(client, *args, original=original, **kwargs):
+            where = learner_code.in_stack(sys._getframe(1))
+            if where and where.function != "<module>":
+                made.append((client, where))
+            original(client, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "__init__", recorded)
+    return made
+
+
+def is_open(client) -> bool:
+    return not (client.is_closed if isinstance(client, httpx.AsyncClient) else client.closed)
+
+
+async def test_a_client_made_for_a_request_is_closed_by_its_end(client, upstream, clients_made):
+    upstream.endpoint(FORECAST_URL, json=FORECAST)
+
+    await client.get("/")
+    await client.get("/")
+
+    # One client kept open for every request (made on first use) is fine: one per request is not.
+    open_at = [str(where) for made, where in clients_made if is_open(made)]
+    assert len(open_at) < 2, (
+        f"two requests left {len(open_at)} HTTP clients open, made at {open_at[0]}: a client "
+        "made for a request and never closed keeps its connections to the API, and under a "
+        "server they pile up, request after request — use `async with httpx.AsyncClient() as "
+        "client:`, or one client for the whole process, made once"
     )
