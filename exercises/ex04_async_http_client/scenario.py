@@ -27,5 +27,6 @@ SCENARIO = Scenario(
     behaviour=Behaviour(latency=LATENCY),
     unconfirmed="that no worker thread waits for the loop's call: `async_to_sync` in a sync view,"
     " or `run_coroutine_threadsafe(...).result()` in a thread, waits in a futex, as an idle"
-    " thread does (a sync client in a thread shows, as `poll`)",
+    " thread does (a sync client in a thread shows, as `poll`); and that a client made for a"
+    " request is closed by its end",
 )

@@ -39,4 +39,9 @@ def check(site: Site) -> list[str]:
     return []
 
 
-SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.05, slow=SLOW))
+SCENARIO = Scenario(
+    check=check,
+    behaviour=Behaviour(latency=0.05, slow=SLOW),
+    unconfirmed="that a slot that frees up takes the next call at once: the slow calls here all"
+    " end together, so batches of LIMIT, each gathered whole, fill every slot too",
+)

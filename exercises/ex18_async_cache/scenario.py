@@ -208,4 +208,9 @@ def check(site: Site) -> list[str]:
     return problems
 
 
-SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5))
+SCENARIO = Scenario(
+    check=check,
+    behaviour=Behaviour(latency=0.5),
+    unconfirmed="that the API is asked again once the entry expired: the grader cannot move"
+    " the server's clock a minute on, so a dict kept in front of the cache goes unseen",
+)
