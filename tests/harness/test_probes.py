@@ -91,6 +91,51 @@ async def test_rendezvous_passes_calls_made_together(client, upstream):
     assert upstream.endpoints[0].async_calls == 1
 
 
+async def test_coroutines_awaited_in_turn_at_one_line_are_explained(client, upstream):
+    upstream.endpoint("https://api.example/item/", prefix=True, json=ITEM)
+    upstream.hold_until_in_flight(3)
+    await client.get("/one_after_another/")
+    line = line_of('[await fetch(f"/item/{n}") for n in range(3)]')
+    expected = f"Every call was awaited at {VIEWS}:{line}, one at a time: a coroutine does not"
+    with failure(re.escape(expected)):
+        upstream.assert_in_flight_at_once(3, reason="sequential")
+
+
+async def test_requests_served_one_at_a_time_are_not_called_coroutines_in_turn(client, upstream):
+    upstream.endpoint("https://api.example/item", json=ITEM)
+    upstream.hold_until_in_flight(2)
+    await client.concurrently(2, "/serialised/")
+    line = line_of("return JsonResponse(await fetch())  # serialised")
+    with failure(re.escape(f"(the calls at {VIEWS}:{line})")) as failed:
+        upstream.assert_in_flight_at_once(2, reason="one at a time")
+    assert "Every call was awaited" not in str(failed.value)
+
+
+async def test_latency_may_depend_on_the_request_and_spans_are_exact(client, upstream):
+    item = upstream.endpoint(
+        "https://api.example/item/",
+        prefix=True,
+        json=ITEM,
+        latency=lambda request: 0.1 * (1 + int(request.url.path[-1])),
+    )
+    await client.get("/all_at_once/")
+    lengths = sorted(round(end - start, 6) for start, end in item.spans)
+    assert lengths == [0.1, 0.2, 0.3]
+    assert len({start for start, _ in item.spans}) == 1  # started together, on the fake clock
+
+
+async def test_cache_page_on_an_async_view_is_caught_at_the_decorator(client):
+    expected = f"at {VIEWS}:{line_of('@cache_page(60)')} — `@cache_page` (Django's cache"
+    with failure(re.escape(expected)):
+        await client.get("/cached_page/")
+
+
+async def test_a_body_that_is_not_json_fails_saying_what_it_is(client):
+    response = await client.get("/answers_html/")
+    with failure(r"the view answered 404 with text/html; charset=utf-8, not JSON"):
+        response.json()
+
+
 async def test_too_few_calls_are_reported_as_such(client, upstream):
     upstream.endpoint("https://api.example/item", json=ITEM)
     await client.get("/awaits/")

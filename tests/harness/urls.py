@@ -38,6 +38,9 @@ NAMES = [
     "draws",
     "hashes_in_a_process",
     "waits_from_two_loops",
+    "serialised",
+    "cached_page",
+    "answers_html",
 ]
 
 urlpatterns = [

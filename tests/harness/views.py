@@ -20,7 +20,8 @@ import aiohttp
 import httpx
 import requests
 from asgiref.sync import async_to_sync
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_page
 
 API = "https://api.example"
 
@@ -237,3 +238,21 @@ async def waits_from_two_loops(request: HttpRequest) -> JsonResponse:
         await asyncio.wait_for(READY.wait(), 0.01)  # binds READY to the server's loop
     await asyncio.to_thread(asyncio.run, READY.wait())  # a second loop waits on it
     return JsonResponse({})
+
+
+serial = asyncio.Lock()
+
+
+async def serialised(request: HttpRequest) -> JsonResponse:
+    # Requests served one at a time: no coroutines awaited in turn.
+    async with serial:
+        return JsonResponse(await fetch())  # serialised
+
+
+@cache_page(60)
+async def cached_page(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({})
+
+
+async def answers_html(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("<h1>Not Found</h1>", status=404)
