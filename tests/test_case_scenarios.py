@@ -60,11 +60,15 @@ PASSING = rounds([[case for case in group if case.expect == "passed"] for group 
 PROBED = rounds([[case for case in group if probed(case)] for group in load_cases()])
 ROUNDS = PASSING + PROBED
 ROUND_OF = {case: number for number, cases in enumerate(ROUNDS) for case in cases}
-# Probed failing cases whose thread waits in a futex without a timeout, as an idle pool's
-# thread does: the kernel cannot tell them (exercise 01's `unconfirmed`)
+# Probed failing cases the kernel's view cannot tell: a thread waiting in a futex without a
+# timeout, as an idle pool's thread does (exercise 01's `unconfirmed`), or a block too brief
 UNSEEN = {
     "ex01_first_async_view/run_coroutine_threadsafe_in_a_thread.py",
     "ex01_first_async_view/sync_to_async_of_async_to_sync.py",
+    # A pool shut down on the loop once its calls have ended joins idle threads: a block
+    # shorter than LoopWatch's thresholds (docs/grading.md, "What remains"). It lasts as long
+    # as the calls still running only when the view is cancelled midway.
+    "ex15_legacy_sdk/executor_in_a_with_block.py",
 }
 
 
