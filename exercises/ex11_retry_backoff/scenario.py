@@ -90,7 +90,7 @@ def too_few_waits(site: Site) -> list[str]:
 SCENARIO = Scenario(
     check=check,
     behaviour=Behaviour(latency=0.1, busy={API: ATTEMPTS + 2}),
-    unconfirmed="that each wait is longer than the last: the README allows jitter, so one run"
+    unconfirmed="that the waits grow as doubling does: the README allows jitter, so one run"
     " shows only that the view waits at all; and that no worker thread waits in the loop's stead"
     " in a way the kernel shows as an idle thread's (a lock without a timeout)",
 )
