@@ -196,10 +196,15 @@ class FakeAPI:
 
 
 @contextlib.contextmanager
-def fake_api(tree: Path, latency: float) -> Iterator[FakeAPI]:
-    port = free_port()
+def fake_api(
+    tree: Path, latency: float, port: int | None = None, options: tuple[str, ...] = ()
+) -> Iterator[FakeAPI]:
+    """`python -m course.fake_api` on `port` (a free one by default), misbehaving as `options`
+    say (`--hang /forecast`)."""
+    port = port or free_port()
     command = [
-        sys.executable, "-m", "course.fake_api", "--latency", f"{latency:g}", "--port", str(port)
+        sys.executable, "-m", "course.fake_api", "--latency", f"{latency:g}", "--port", str(port),
+        *options,
     ]  # fmt: skip
     with serve("the fake API", command, port, tree, server_environment()) as server:
         yield FakeAPI(server, latency)
@@ -215,11 +220,17 @@ class Site:
     """
 
     def __init__(
-        self, tree: Path, server: Server, api: FakeAPI, api_paths: Mapping[str, int]
+        self,
+        tree: Path,
+        server: Server,
+        api: FakeAPI,
+        api_paths: Mapping[str, int],
+        stack: contextlib.ExitStack | None = None,
     ) -> None:
         self.tree = tree
         self.server = server
         self.api = api
+        self._stack = stack  # what stops the servers: the fake API started again joins it
         self.url = server.url
         self.api_paths = api_paths
         self.api_calls = 0
@@ -271,6 +282,23 @@ class Site:
     def settle(self, timeout: float = 10.0) -> list[Call]:
         """The fake API's calls, once it has reported every call this site's views made."""
         return self.api.wait_for_calls(self.api_calls, timeout)
+
+    @contextlib.contextmanager
+    def api_misbehaving(self, *options: str) -> Iterator[FakeAPI]:
+        """The fake API stopped and started again on its port with `options` (`--hang
+        /forecast`), as a learner restarts it by hand while uvicorn goes on; then stopped and
+        started again as it was. Either one's calls are counted afresh."""
+        assert self._stack is not None, "a site started by `course_site` restarts its fake API"
+        self.settle()
+        usual = self.api
+        usual.server.stop()
+        try:
+            with fake_api(self.tree, usual.latency, usual.server.port, options) as misbehaving:
+                self.api, self.api_calls = misbehaving, 0
+                yield misbehaving
+        finally:
+            restarted = fake_api(self.tree, usual.latency, usual.server.port)
+            self.api, self.api_calls = self._stack.enter_context(restarted), 0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -394,9 +422,10 @@ def course_site(
 
     uvicorn uses `tree`'s own database: migrate it (`django_command`) before.
     """
-    with fake_api(tree, latency) as api:
+    with contextlib.ExitStack() as stack:
+        api = stack.enter_context(fake_api(tree, latency))
         port = free_port()
         command = uvicorn_command(sys.executable, port, max_requests, grace=2)
         environment = course_environment(tree, AWAITLINGS_API=api.url)
-        with serve("uvicorn", command, port, tree, environment) as server:
-            yield Site(tree, server, api, api_paths)
+        server = stack.enter_context(serve("uvicorn", command, port, tree, environment))
+        yield Site(tree, server, api, api_paths, stack)
