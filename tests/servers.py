@@ -320,11 +320,13 @@ class Answer:
 @dataclass
 class Queue:
     """What `queued_then` saw: the queued requests' answers, the last request's, and the
-    server's CPU time from the moment the last request was written to the last answer."""
+    server's CPU time from the moment the last request was written to the last answer
+    (`cpu_after_last`), and from the moment the first was written (`cpu_in_all`)."""
 
     queued: list[Answer]
     last: Answer
     cpu_after_last: float
+    cpu_in_all: float
 
     def answered_before_last(self) -> int:
         return sum(answer.turn < self.last.turn for answer in self.queued)
@@ -385,6 +387,7 @@ def queued_then(
             stack.enter_context(connection)
         time.sleep(0.1)  # uvicorn accepts the connections
         pid = site.server.process.pid
+        cpu_first = cpu_seconds(pid)
         written = []
         for index, (method, path, body) in enumerate(requests):
             connection = sockets[index]
@@ -406,12 +409,12 @@ def queued_then(
                 data[key.data] += chunk
                 if not chunk:
                     selector.unregister(key.fileobj)
-        cpu_after = cpu_seconds(pid) - cpu_then
+        cpu_now = cpu_seconds(pid)
     answers = []
     for index in range(len(requests)):
         seen, when = first_seen.get(index, (turn + 1, time.perf_counter()))
         answers.append(Answer(*_parsed(data[index]), when - written[index], seen))
-    return Queue(answers[:-1], answers[-1], cpu_after)
+    return Queue(answers[:-1], answers[-1], cpu_now - cpu_then, cpu_now - cpu_first)
 
 
 @contextlib.contextmanager
