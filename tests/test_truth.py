@@ -108,6 +108,21 @@ STOCK_THE_ORDER_SHELF = (
     "    Product.objects.create(pk=pk, name=name, stock=stock)\n"
 )
 PLACE_ORDER = "/atomic_writes/"
+ATOMIC_WRITES_VIEWS = "exercises/ex16_atomic_writes/views.py"
+# Two wrong answers of tests/cases/ex16_atomic_writes, what Django raises for each, and what
+# exercise 16's README says of it.
+ATOMIC_IN_ASYNC = {
+    "async_with_atomic.py": (
+        "TypeError",
+        "`transaction.atomic()` has no async form (`async with transaction.atomic():` is a "
+        "`TypeError`)",
+    ),
+    "atomic_around_awaits.py": (
+        "SynchronousOnlyOperation",
+        "its sync form is refused in an `async def` view (`with transaction.atomic():` raises "
+        "`SynchronousOnlyOperation` as it opens)",
+    ),
+}
 WHOLE_ORDER = {1: 2, 2: 1, 3: 3}  # product id: quantity, each in stock
 # Its third line asks for more ladles than there are: the database refuses that line's stock
 # update (a PositiveIntegerField's CHECK) there and then, midway. A product id that does not
@@ -231,6 +246,23 @@ def thread_sensitive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]
     course = Course(copy_course(ROOT, tmp_path_factory.mktemp("thread_sensitive") / "course"))
     course.write(LEGACY_SDK_VIEWS, (ROOT / THREAD_SENSITIVE).read_text(encoding="utf-8"))
     yield from serve(course)
+
+
+@pytest.fixture(scope="module", params=sorted(ATOMIC_IN_ASYNC))
+def atomic_in_async(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Site]]:
+    """uvicorn serving the course as shipped, but for exercise 16's view: a wrong answer of its
+    tests that opens `transaction.atomic()` in the async view (the case's file name, the site).
+
+    Its database is neither migrated nor stocked: `atomic()` fails as it opens, before any
+    query."""
+    case = request.param
+    course = Course(copy_course(ROOT, tmp_path_factory.mktemp("atomic_in_async") / "course"))
+    source = ROOT / "tests" / "cases" / "ex16_atomic_writes" / case
+    course.write(ATOMIC_WRITES_VIEWS, source.read_text(encoding="utf-8"))
+    with course_site(course.path, LATENCY, MAX_REQUESTS, {}) as site:
+        yield case, site
 
 
 @pytest.fixture
@@ -996,6 +1028,20 @@ def test_one_transaction_leaves_nothing_of_a_failed_order(solved: Site) -> None:
 
 
 SHELF_500 = "Both answer 500, Django's page naming `IntegrityError`"
+
+
+def test_transaction_atomic_is_refused_in_an_async_view(
+    atomic_in_async: tuple[str, Site],
+) -> None:
+    case, site = atomic_in_async
+    error, sentence = ATOMIC_IN_ASYNC[case]
+
+    reply = site.request("POST", PLACE_ORDER, json=order("Eve", {1: 1}))
+
+    assert reply.shown().startswith(f"500 {error} at {PLACE_ORDER}:"), (
+        f"{claim(EX16, sentence)}, but with tests/cases/ex16_atomic_writes/{case} as the view, "
+        f"{PLACE_ORDER} answered {reply.shown()}"
+    )
 
 
 def shelf_by_hand(site: Site) -> tuple[Reply, dict[str, object]]:
