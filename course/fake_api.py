@@ -20,7 +20,14 @@ Each answer takes `--latency` seconds, like a real remote API, so you can see
 with curl or a browser whether your views wait for it one request at a time
 or all together. Every call is printed as it ends: answered, or abandoned by
 the caller before the answer was ready (an async view that stops waiting when
-its own visitor leaves shows up here). It listens on 127.0.0.1 only. The tests
+its own visitor leaves shows up here). Each line starts with the time it was
+printed and ends with the calls in flight at that moment, this one included:
+
+    17:02:03.512 GET /prices/7 answered 200 after 1.00 s (5 in flight)
+
+Calls made one after another end a latency apart, each alone in flight;
+calls made together end at the same moment, the first of them with all of
+them in flight (exercises 07 and 10). It listens on 127.0.0.1 only. The tests
 never use it: they fake the APIs in-process.
 """
 
@@ -29,6 +36,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,13 +134,36 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
-    """The fake APIs as an ASGI app; `report` gets a line per call as it ends."""
+def clock_time() -> str:
+    """The time of day to the millisecond, as each printed line starts: `17:02:03.512`."""
+    now = time.time()
+    return f"{time.strftime('%H:%M:%S', time.localtime(now))}.{int(now % 1 * 1000):03d}"
+
+
+def make_app(
+    behaviour: Behaviour,
+    report: Callable[[str], None] = say,
+    clock: Callable[[], str] = clock_time,
+):
+    """The fake APIs as an ASGI app; `report` gets a line per call as it ends, starting with
+    `clock()` and ending with the calls in flight then, this one included."""
     numbers: Counter[str] = Counter()  # calls so far, path by path
+    in_flight = 0  # calls begun and not yet ended, to any path
 
     async def app(scope: dict, receive, send) -> None:
+        nonlocal in_flight
         if scope["type"] != "http":
             return
+        in_flight += 1
+        try:
+            await answer(scope, receive, send)
+        finally:
+            in_flight -= 1
+
+    def line(text: str) -> None:
+        report(f"{clock()} {text} ({in_flight} in flight)")
+
+    async def answer(scope: dict, receive, send) -> None:
         loop = asyncio.get_running_loop()
         started = loop.time()
         path = scope["path"]
@@ -144,7 +175,7 @@ def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
         left = asyncio.ensure_future(caller_left(receive))
         done, _ = await asyncio.wait({left}, timeout=wait)
         if done:
-            report(f"{call} abandoned by the caller after {loop.time() - started:.2f} s")
+            line(f"{call} abandoned by the caller after {loop.time() - started:.2f} s")
             return
         left.cancel()
         answer = answer_for(path, salt)
@@ -157,7 +188,7 @@ def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
             # Headers out, then an error: the server can only drop the connection,
             # and the caller sees a broken response (a transport error).
             await send({"type": "http.response.start", "status": 200, "headers": []})
-            report(f"{call} dropped the connection after {loop.time() - started:.2f} s")
+            line(f"{call} dropped the connection after {loop.time() - started:.2f} s")
             raise DroppedOnPurpose(path)
         elif failure:
             status, answer = int(failure), {"error": f"failing on purpose with {failure}"}
@@ -165,7 +196,7 @@ def make_app(behaviour: Behaviour, report: Callable[[str], None] = say):
         headers = [(b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        report(f"{call} answered {status} after {loop.time() - started:.2f} s")
+        line(f"{call} answered {status} after {loop.time() - started:.2f} s")
 
     return app
 

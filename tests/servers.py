@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import re
+import selectors
 import signal
 import socket
 import subprocess
@@ -22,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import h11
 import httpx
 
 from grader.sealed.database import django
@@ -30,9 +33,10 @@ from grader.sealed.site import HOST, Reply, free_port, send, together, uvicorn_c
 START_TIMEOUT = 20.0  # seconds for a server to accept connections
 STOP_TIMEOUT = 5.0  # seconds for a server to stop after SIGTERM, before SIGKILL
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
-CALL_LINE = re.compile(  # GET /forecast answered 200 after 1.00 s
-    r"^(?P<call>\S+ \S+) (?P<outcome>answered \d+|abandoned by the caller) "
-    r"after (?P<seconds>[\d.]+) s$"
+CALL_LINE = re.compile(  # 17:02:03.512 GET /forecast answered 200 after 1.00 s (1 in flight)
+    r"^(?P<clock>\d\d:\d\d:\d\d\.\d{3}) (?P<call>\S+ \S+) "
+    r"(?P<outcome>answered \d+|abandoned by the caller|dropped the connection) "
+    r"after (?P<seconds>[\d.]+) s \((?P<in_flight>\d+) in flight\)$"
 )
 
 
@@ -150,11 +154,13 @@ def serve(
 
 @dataclass(frozen=True)
 class Call:
-    """One call the fake API printed: `GET /forecast answered 200 after 1.00 s`."""
+    """One call the fake API printed: `17:02:03.512 GET /forecast answered 200 after 1.00 s
+    (1 in flight)`; `in_flight` counts the calls in flight as it ended, itself included."""
 
     call: str
     outcome: str
     seconds: float
+    in_flight: int = 1
 
     @property
     def answered(self) -> bool:
@@ -176,7 +182,7 @@ class FakeAPI:
     def calls(self) -> list[Call]:
         found = (CALL_LINE.match(line) for line in list(self.server.lines))
         return [
-            Call(match["call"], match["outcome"], float(match["seconds"]))
+            Call(match["call"], match["outcome"], float(match["seconds"]), int(match["in_flight"]))
             for match in found
             if match
         ]
@@ -190,10 +196,15 @@ class FakeAPI:
 
 
 @contextlib.contextmanager
-def fake_api(tree: Path, latency: float) -> Iterator[FakeAPI]:
-    port = free_port()
+def fake_api(
+    tree: Path, latency: float, port: int | None = None, options: tuple[str, ...] = ()
+) -> Iterator[FakeAPI]:
+    """`python -m course.fake_api` on `port` (a free one by default), misbehaving as `options`
+    say (`--hang /forecast`)."""
+    port = port or free_port()
     command = [
-        sys.executable, "-m", "course.fake_api", "--latency", f"{latency:g}", "--port", str(port)
+        sys.executable, "-m", "course.fake_api", "--latency", f"{latency:g}", "--port", str(port),
+        *options,
     ]  # fmt: skip
     with serve("the fake API", command, port, tree, server_environment()) as server:
         yield FakeAPI(server, latency)
@@ -209,11 +220,17 @@ class Site:
     """
 
     def __init__(
-        self, tree: Path, server: Server, api: FakeAPI, api_paths: Mapping[str, int]
+        self,
+        tree: Path,
+        server: Server,
+        api: FakeAPI,
+        api_paths: Mapping[str, int],
+        stack: contextlib.ExitStack | None = None,
     ) -> None:
         self.tree = tree
         self.server = server
         self.api = api
+        self._stack = stack  # what stops the servers: the fake API started again joins it
         self.url = server.url
         self.api_paths = api_paths
         self.api_calls = 0
@@ -266,6 +283,139 @@ class Site:
         """The fake API's calls, once it has reported every call this site's views made."""
         return self.api.wait_for_calls(self.api_calls, timeout)
 
+    @contextlib.contextmanager
+    def api_misbehaving(self, *options: str) -> Iterator[FakeAPI]:
+        """The fake API stopped and started again on its port with `options` (`--hang
+        /forecast`), as a learner restarts it by hand while uvicorn goes on; then stopped and
+        started again as it was. Either one's calls are counted afresh."""
+        assert self._stack is not None, "a site started by `course_site` restarts its fake API"
+        self.settle()
+        usual = self.api
+        usual.server.stop()
+        try:
+            with fake_api(self.tree, usual.latency, usual.server.port, options) as misbehaving:
+                self.api, self.api_calls = misbehaving, 0
+                yield misbehaving
+        finally:
+            restarted = fake_api(self.tree, usual.latency, usual.server.port)
+            self.api, self.api_calls = self._stack.enter_context(restarted), 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process `pid` has used so far, every thread of it (Linux: /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@dataclass
+class Answer:
+    """A reply read by `queued_then`: `turn` is the selector round that first saw it."""
+
+    status: int | None
+    body: bytes
+    seconds: float  # from the moment its request was written
+    turn: int
+
+
+@dataclass
+class Queue:
+    """What `queued_then` saw: the queued requests' answers, the last request's, and the
+    server's CPU time from the moment the last request was written to the last answer
+    (`cpu_after_last`), and from the moment the first was written (`cpu_in_all`)."""
+
+    queued: list[Answer]
+    last: Answer
+    cpu_after_last: float
+    cpu_in_all: float
+
+    def answered_before_last(self) -> int:
+        return sum(answer.turn < self.last.turn for answer in self.queued)
+
+    def answered_after_last(self) -> int:
+        return sum(answer.turn > self.last.turn for answer in self.queued)
+
+
+def _request_bytes(method: str, path: str, body: object) -> bytes:
+    content = b"" if body is None else json.dumps(body).encode()
+    headers = [("host", HOST), ("connection", "close"), ("content-length", str(len(content)))]
+    if body is not None:
+        headers.append(("content-type", "application/json"))
+    client = h11.Connection(h11.CLIENT)
+    data = client.send(h11.Request(method=method, target=path, headers=headers))
+    return data + client.send(h11.Data(data=content)) + client.send(h11.EndOfMessage())
+
+
+def _parsed(data: bytes) -> tuple[int | None, bytes]:
+    client = h11.Connection(h11.CLIENT)
+    client.send(h11.Request(method="GET", target="/", headers=[("host", HOST)]))
+    client.send(h11.EndOfMessage())
+    client.receive_data(data)
+    client.receive_data(b"")
+    status, body = None, b""
+    while True:
+        try:
+            event = client.next_event()
+        except h11.RemoteProtocolError:
+            return status, body
+        if isinstance(event, h11.Response):
+            status = event.status_code
+        elif isinstance(event, h11.Data):
+            body += event.data
+        elif event in (h11.NEED_DATA, h11.PAUSED) or isinstance(
+            event, h11.EndOfMessage | h11.ConnectionClosed
+        ):
+            return status, body
+
+
+def queued_then(
+    site: Site, queued: list[tuple[str, str, object]], last: tuple[str, str], timeout: float = 60
+) -> Queue:
+    """Write every (method, path, json) of `queued`, then `last`, and read every answer.
+
+    Each request has a connection of its own, opened before any is written (so
+    the server has accepted them all while idle). They are written from this
+    one thread, `queued` first: when `last` is written, every queued request
+    is already in the server's socket buffers. One selector then reads every
+    connection: an answer it first sees in a later round than another was
+    written by the server after it, whatever the load on this machine (no
+    thread of the reader can fall behind another).
+    """
+    requests = [*queued, (*last, None)]
+    sockets = [socket.create_connection((HOST, site.server.port)) for _ in requests]
+    with contextlib.ExitStack() as stack, selectors.DefaultSelector() as selector:
+        for connection in sockets:
+            stack.enter_context(connection)
+        time.sleep(0.1)  # uvicorn accepts the connections
+        pid = site.server.process.pid
+        cpu_first = cpu_seconds(pid)
+        written = []
+        for index, (method, path, body) in enumerate(requests):
+            connection = sockets[index]
+            if index == len(queued):
+                cpu_then = cpu_seconds(pid)
+            connection.sendall(_request_bytes(method, path, body))
+            written.append(time.perf_counter())
+            connection.setblocking(False)
+            selector.register(connection, selectors.EVENT_READ, index)
+        data = {index: b"" for index in range(len(requests))}
+        first_seen: dict[int, tuple[int, float]] = {}
+        turn = 0
+        deadline = time.monotonic() + timeout
+        while selector.get_map() and time.monotonic() < deadline:
+            turn += 1
+            for key, _ in selector.select(timeout=max(deadline - time.monotonic(), 0)):
+                chunk = key.fileobj.recv(1 << 16)
+                first_seen.setdefault(key.data, (turn, time.perf_counter()))
+                data[key.data] += chunk
+                if not chunk:
+                    selector.unregister(key.fileobj)
+        cpu_now = cpu_seconds(pid)
+    answers = []
+    for index in range(len(requests)):
+        seen, when = first_seen.get(index, (turn + 1, time.perf_counter()))
+        answers.append(Answer(*_parsed(data[index]), when - written[index], seen))
+    return Queue(answers[:-1], answers[-1], cpu_now - cpu_then, cpu_now - cpu_first)
+
 
 @contextlib.contextmanager
 def course_site(
@@ -275,9 +425,10 @@ def course_site(
 
     uvicorn uses `tree`'s own database: migrate it (`django_command`) before.
     """
-    with fake_api(tree, latency) as api:
+    with contextlib.ExitStack() as stack:
+        api = stack.enter_context(fake_api(tree, latency))
         port = free_port()
         command = uvicorn_command(sys.executable, port, max_requests, grace=2)
         environment = course_environment(tree, AWAITLINGS_API=api.url)
-        with serve("uvicorn", command, port, tree, environment) as server:
-            yield Site(tree, server, api, api_paths)
+        server = stack.enter_context(serve("uvicorn", command, port, tree, environment))
+        yield Site(tree, server, api, api_paths, stack)

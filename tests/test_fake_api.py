@@ -6,6 +6,7 @@ latencies cost nothing.
 
 import argparse
 import asyncio
+import re
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from course.fake_api import (
     Behaviour,
     DroppedOnPurpose,
     answer_for,
+    clock_time,
     make_app,
     path_and_value,
 )
@@ -116,3 +118,49 @@ async def test_salted_each_call_answers_anew():
         answers = [(await client.get("/news")).json() for _ in range(3)]
     assert answers == [answer_for("/news", f"salt {number}") for number in range(3)]
     assert len({answer["headline"] for answer in answers}) == 3
+
+
+NOON = "12:00:00.000"
+
+
+def client_of(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fake")
+
+
+async def test_each_line_says_when_and_how_many_calls_were_in_flight():
+    # By hand, exercise 07's fan-out and exercise 10's limit show in these numbers.
+    lines: list[str] = []
+    app = make_app(Behaviour(latency=1), report=lines.append, clock=lambda: NOON)
+    async with client_of(app) as client:
+        await asyncio.gather(*(client.get("/news") for _ in range(3)))  # together
+        for _ in range(2):  # one after another
+            await client.get("/stocks")
+    assert lines == [
+        f"{NOON} GET /news answered 200 after 1.00 s (3 in flight)",
+        f"{NOON} GET /news answered 200 after 1.00 s (2 in flight)",
+        f"{NOON} GET /news answered 200 after 1.00 s (1 in flight)",
+        f"{NOON} GET /stocks answered 200 after 1.00 s (1 in flight)",
+        f"{NOON} GET /stocks answered 200 after 1.00 s (1 in flight)",
+    ]
+
+
+async def test_a_call_stopped_midway_leaves_the_count_of_calls_in_flight():
+    # Over ASGI here the call itself is cancelled (under uvicorn the caller's leaving shows).
+    lines: list[str] = []
+    app = make_app(
+        Behaviour(latency=1, hang={"/forecast"}), report=lines.append, clock=lambda: NOON
+    )
+    async with client_of(app) as client:
+        hanging = asyncio.ensure_future(client.get("/forecast"))
+        await client.get("/news")
+        hanging.cancel()
+        await asyncio.gather(hanging, return_exceptions=True)
+        await client.get("/news")
+    assert lines == [
+        f"{NOON} GET /news answered 200 after 1.00 s (2 in flight)",
+        f"{NOON} GET /news answered 200 after 1.00 s (1 in flight)",
+    ]
+
+
+def test_lines_start_with_the_time_of_day_to_the_millisecond():
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}", clock_time())
