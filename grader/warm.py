@@ -43,6 +43,7 @@ class WarmWorker:
         self.root = root.resolve()
         self.options = list(options)
         self.environment = environment_of(dict(os.environ))
+        self.served = 0  # runs forked, by this worker and those started again after it
         self._restarts = RESTARTS
         self._process: subprocess.Popen[bytes] | None = None
         self._channel: socket.socket | None = None
@@ -70,6 +71,11 @@ class WarmWorker:
             theirs.close()
         self._ready = False
 
+    @property
+    def pid(self) -> int | None:
+        """The worker process's, while there is one."""
+        return self._process.pid if self._process else None
+
     def serves(self, root: Path, environment: dict[str, str]) -> bool:
         """True if a run in `root` with `environment` would be what a fresh process runs."""
         return root.resolve() == self.root and environment_of(environment) == self.environment
@@ -93,6 +99,7 @@ class WarmWorker:
             os.close(reading)
             self.gone()
             return None
+        self.served += 1
         return WarmChild(self, answer["started"], open(reading, "rb"))
 
     def _warm(self) -> bool:

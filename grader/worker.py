@@ -38,13 +38,13 @@ run in progress, if any, and exits.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import select
 import signal
 import socket
 import sys
+import warnings
 from typing import Any, NoReturn
 
 MAX_MESSAGE = 1 << 20  # bytes: a run's arguments and environment are a few kilobytes
@@ -98,8 +98,12 @@ def warm_up(arguments: list[str]) -> None:
         @pytest.hookimpl(wrapper=True, tryfirst=True)
         def pytest_load_initial_conftests(self, early_config: pytest.Config) -> Any:
             early_config.pluginmanager.rewrite_hook.mark_rewrite(HARNESS)
-            for name in (HARNESS, *LATER):
-                __import__(name)
+            __import__(HARNESS)
+            # A run imports these inside a test, whose warning filters end with it:
+            # so do the filters they add on import (requests and urllib3 add some).
+            with warnings.catch_warnings():
+                for name in LATER:
+                    __import__(name)
             raise Warmed
             yield  # a hook wrapper is a generator; this one never lets pytest go on
 
@@ -132,6 +136,8 @@ def unsafe_to_fork() -> str:
 
         if settings.configured or apps.apps_ready:
             return "Django was configured"
+    if any(type(finder).__name__ == "AssertionRewritingHook" for finder in sys.meta_path):
+        return "pytest's import hook was left in place"  # each run installs its own
     threads = threads_running()
     if threads != 1:
         return f"{threads} threads running"
@@ -259,7 +265,6 @@ def run_child(request: dict[str, Any]) -> NoReturn:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
-    gc.enable()
     sys.argv = ["-m", *request["args"]]
     try:
         runpy.run_module("pytest", run_name="__main__", alter_sys=True)
@@ -294,7 +299,6 @@ def exit_status(code: object) -> int:
 
 def main() -> None:
     channel = socket.socket(fileno=int(sys.argv[1]))
-    gc.disable()  # nothing to collect while warming; frozen below, for the forks to share
     try:
         warm_up(sys.argv[2:])
         problem = unsafe_to_fork()
@@ -303,7 +307,6 @@ def main() -> None:
     if problem:
         send(channel, {"refused": problem})
         sys.exit(1)
-    gc.freeze()
     sys.stdout.flush()
     sys.stderr.flush()
     send(channel, {"ready": True})
