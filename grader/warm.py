@@ -146,18 +146,22 @@ class WarmWorker:
             self._restarts -= 1
             self._start()
 
-    def _stop(self) -> None:
+    def _stop(self, grace: float = 0) -> None:
         if self._channel is not None:
-            self._channel.close()  # the worker exits when it sees this end close
+            # The worker exits when it sees this end close, after killing the session of
+            # a run still going (the grader was interrupted in the middle of it).
+            self._channel.close()
             self._channel = None
         if self._process is not None:
-            with contextlib.suppress(ProcessLookupError):
+            try:
+                self._process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
                 self._process.kill()
-            self._process.wait()
+                self._process.wait()
             self._process = None
 
     def close(self) -> None:
-        self._stop()
+        self._stop(grace=ANSWER_WITHIN if self._ready else 0)
 
     def __enter__(self) -> WarmWorker:
         return self

@@ -17,7 +17,7 @@ import pytest
 
 from course.catalog import ROOT, load_exercises
 from grader.results import ExerciseResult
-from grader.run import grade, warm_worker
+from grader.run import PYTEST_OPTIONS, grade, warm_worker
 from grader.warm import WarmWorker
 
 pytestmark = pytest.mark.timeout(300)
@@ -149,3 +149,20 @@ def test_runs_leave_no_descriptor_and_no_process_behind(course):
         assert open_descriptors(os.getpid()) == ours
         assert open_descriptors(worker.pid) == theirs
         assert children(worker.pid) == []
+
+
+def test_a_run_still_going_when_the_grader_stops_is_ended_with_the_worker(course, tmp_path):
+    # Ctrl-C in the middle of a watch's run: closing the worker ends the run's session.
+    course.keep(FIRST)
+    course.write(VIEWS, "async def forecast(request):\n    while True:\n        pass\n")
+    results = tmp_path / "results.jsonl"
+    environment = {**os.environ, "AWAITLINGS_RESULTS": str(results)}
+    with warm_worker(course.path) as worker:
+        child = worker.start(
+            course.path, [f"exercises/{FIRST}", *PYTEST_OPTIONS, "-o", "timeout=0"], environment
+        )
+        assert child is not None
+        child.stdout.close()
+
+    with pytest.raises(ProcessLookupError):
+        os.kill(child.pid, 0)
