@@ -302,7 +302,7 @@ def main() -> None:
     try:
         warm_up(sys.argv[2:])
         problem = unsafe_to_fork()
-    except Exception as error:
+    except BaseException as error:  # a plugin's SystemExit too: say so, do not just vanish
         problem = f"{type(error).__name__}: {error}"
     if problem:
         send(channel, {"refused": problem})
