@@ -110,6 +110,11 @@ def warm_up(arguments: list[str]) -> None:
     with contextlib.suppress(Warmed):
         _prepareconfig(list(arguments), plugins=[StopBeforeConftests()])
     know_the_modules_files()
+    # The TLS context every httpx client of a run asks for: the CA bundle is read once here
+    # (0.1 s), not in each run (the harness keeps contexts for the process).
+    from course.testing.tls import make_the_default_context
+
+    make_the_default_context()
 
 
 def know_the_modules_files() -> None:
