@@ -34,7 +34,7 @@ from grader.integrity import (
 from grader.outputs import OutputError, check_outputs, publish
 from grader.report import as_json, hint_line, show_list, show_progress
 from grader.results import ExerciseResult
-from grader.run import DEFAULT_BUDGET, grade
+from grader.run import DEFAULT_BUDGET, grade, warm_worker
 from grader.sealed.submission import SubmissionError
 from grader.shipped import read_shipped, restore, snapshot, write_shipped
 from grader.solution import compare, has_reference, no_reference
@@ -46,6 +46,7 @@ from grader.watch import watch_course
 
 if TYPE_CHECKING:
     from grader.sealed.grade import SealedRun
+    from grader.warm import WarmWorker
 
 USAGE_ERROR = 2
 
@@ -261,21 +262,26 @@ def tolerate_encoding(stream: object, errors: str) -> None:
 
 
 def grade_with_status(
-    args: argparse.Namespace, exercises: list[Exercise], quiet: bool
+    args: argparse.Namespace,
+    exercises: list[Exercise],
+    quiet: bool,
+    worker: WarmWorker | None = None,
 ) -> list[ExerciseResult]:
     """Grade `exercises` in this tree, showing a status line on a terminal unless `quiet`."""
     status = Console(stderr=True)
     if status.is_terminal and not quiet:
         with status.status("Running the exercises…"):
-            return grade_checked(args, exercises)
-    return grade_checked(args, exercises)
+            return grade_checked(args, exercises, worker)
+    return grade_checked(args, exercises, worker)
 
 
-def grade_checked(args: argparse.Namespace, exercises: list[Exercise]) -> list[ExerciseResult]:
+def grade_checked(
+    args: argparse.Namespace, exercises: list[Exercise], worker: WarmWorker | None = None
+) -> list[ExerciseResult]:
     # Verdicts for machines (CI, classroom, platforms) are always fresh.
     for_machines = args.json or args.junit or args.gradescope or args.classroom
     cache = None if args.fresh or for_machines else ResultCache(ROOT, args.test_timeout)
-    return grade_protected(ROOT, exercises, read_manifest(ROOT), args, cache)
+    return grade_protected(ROOT, exercises, read_manifest(ROOT), args, cache, worker)
 
 
 def grade_protected(
@@ -284,10 +290,12 @@ def grade_protected(
     manifest: dict[str, str],
     args: argparse.Namespace,
     cache: ResultCache | None = None,
+    worker: WarmWorker | None = None,
 ) -> list[ExerciseResult]:
     """Tampered exercises are not run: they score 0 and say why.
 
-    With a `cache`, exercises whose kept verdict still holds are not run either.
+    With a `cache`, exercises whose kept verdict still holds are not run either;
+    with a warm `worker`, the runs are forks of it (`grader.worker`).
     """
     tampered = tampering(root, exercises, manifest)
     runnable = [e for e in exercises if e.folder not in tampered]
@@ -299,6 +307,7 @@ def grade_protected(
         [e for e in runnable if e.folder not in unchanged],
         budget=args.budget,
         test_timeout=args.test_timeout,
+        worker=worker,
     )
     if cache:
         cache.put(graded, keys)
@@ -519,16 +528,20 @@ def cmd_reset(console: Console, args: argparse.Namespace, exercises: list[Exerci
 
 
 def cmd_watch(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
-    def grade_these(chosen: list[Exercise]) -> list[ExerciseResult]:
-        return grade_with_status(args, chosen, quiet=False)
+    # Every run of the watch is a fork of one warm worker, started now: a verdict
+    # comes without waiting for Python, pytest and the harness to start each time.
+    with warm_worker(ROOT) as worker:
 
-    return watch_course(
-        console,
-        exercises,
-        grade_these,
-        poll=args.poll,
-        has_reference=lambda exercise: has_reference(ROOT, exercise),
-    )
+        def grade_these(chosen: list[Exercise]) -> list[ExerciseResult]:
+            return grade_with_status(args, chosen, quiet=False, worker=worker)
+
+        return watch_course(
+            console,
+            exercises,
+            grade_these,
+            poll=args.poll,
+            has_reference=lambda exercise: has_reference(ROOT, exercise),
+        )
 
 
 def cmd_verify(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:

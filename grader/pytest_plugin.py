@@ -51,6 +51,24 @@ def short_message(report: pytest.CollectReport | pytest.TestReport) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " … (message truncated)"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Skip the garbage collections pytest makes once the session is over.
+
+    pytest collects garbage as it ends (twice, after `pytest_sessionfinish`) to
+    report the unraisable exceptions of objects freed late. By then `finished`
+    is written and the verdict complete: what they find can change pytest's exit
+    status, which the grader does not read for a finished run, never a result.
+    Each costs 0.15 to 0.3 s with Django and the harness loaded, on this 2-core
+    machine, and the grader waits for the process to end.
+    """
+    try:
+        from _pytest.unraisableexception import gc_collect_iterations_key
+    except ImportError:  # a pytest without it: collections stay
+        return
+    config.stash[gc_collect_iterations_key] = 0
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     _write({"event": "collected", "nodeids": [item.nodeid for item in session.items]})
 

@@ -31,6 +31,7 @@ from course.testing.watchdog import HUNG_MARK
 from grader.integrity import not_regular
 from grader.results import ExerciseResult, TestResult
 from grader.sealed.sandbox import Sandbox
+from grader.warm import WarmChild, WarmWorker, WorkerGone
 
 DEFAULT_BUDGET = 120.0  # seconds for one child process
 OUTPUT_TAIL = 4_000  # bytes of the child's output kept for a crash report
@@ -75,33 +76,52 @@ class Confined:
     environment: dict[str, str] = field(default_factory=dict)  # the database's, if any
 
 
+PYTEST_OPTIONS = ["-p", "grader.pytest_plugin", "-q", "--no-header"]
+
+
+def warm_worker(root: Path) -> WarmWorker:
+    """A warm worker for runs in `root` (see `grader.worker`); close it when done."""
+    return WarmWorker(root, PYTEST_OPTIONS)
+
+
 def run_pytest(
     root: Path,
     exercises: list[Exercise],
     budget: float,
     test_timeout: float | None,
     confined: Confined | None = None,
+    worker: WarmWorker | None = None,
 ) -> Run:
-    """Run the tests of `exercises` in one child process and read back its results."""
+    """Run the tests of `exercises` in one child process and read back its results.
+
+    With a `worker` (never in sealed grading), the child is forked from it; if the
+    worker dies meanwhile, the run is done again the plain way.
+    """
+    arguments = [*(exercise.home for exercise in exercises), *PYTEST_OPTIONS]
+    if test_timeout is not None:
+        arguments += ["-o", f"timeout={test_timeout}"]
+    if worker is not None and confined is None:
+        with contextlib.suppress(WorkerGone):
+            return _run(root, arguments, budget, None, worker)
+    return _run(root, arguments, budget, confined, None)
+
+
+def _run(
+    root: Path,
+    arguments: list[str],
+    budget: float,
+    confined: Confined | None,
+    worker: WarmWorker | None,
+) -> Run:
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as scratch:
         if confined:  # a pipe in the grader's folder beside the learner's home
             results: FileResults | PipeResults = PipeResults(confined.home.parent / "results")
         else:
             results = FileResults(Path(scratch) / "results.jsonl")
         results_path = results.path
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *(exercise.home for exercise in exercises),
-            "-p",
-            "grader.pytest_plugin",
-            "-q",
-            "--no-header",
-        ]
-        if test_timeout is not None:
-            command += ["-o", f"timeout={test_timeout}"]
+        command = [sys.executable, "-m", "pytest", *arguments]
         pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+        child: subprocess.Popen[bytes] | WarmChild | None = None
         if confined:
             env = confined.sandbox.environment(
                 confined.home,
@@ -116,34 +136,50 @@ def run_pytest(
                 "AWAITLINGS_RESULTS": str(results_path),
                 "PYTHONDONTWRITEBYTECODE": "1",
             }
-            # A session of its own: at the end the whole process group is killed,
-            # with any process the learner's code started.
-            child = subprocess.Popen(
-                command,
-                cwd=root,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-                **pipes,
-            )
+            if worker is not None:  # a fork of the warm worker, in a session of its own
+                child = worker.start(root, arguments, env)
+            if child is None:
+                # A session of its own: at the end the whole process group is killed,
+                # with any process the learner's code started.
+                child = subprocess.Popen(
+                    command,
+                    cwd=root,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                    **pipes,
+                )
         output = OutputTail(child.stdout)
         run = Run()
-        run.timed_out = not _wait(child, results, budget)
-        run.returncode = child.poll()
-        if confined:
-            confined.sandbox.end(child)
-        else:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+        try:
+            run.timed_out = not _wait(child, results, budget)
+            run.returncode = child.poll()
+        except WorkerGone:  # only a warm child's worker dies: end the run, then run it again
+            _end(child, confined)
+            raise
+        _end(child, confined)
         run.output_tail = output.text()
+        if isinstance(child, WarmChild) and output.done():
+            child.stdout.close()
         _read_results(results.content(), run)
         results.close()
     return run
 
 
+def _end(child: subprocess.Popen[bytes] | WarmChild, confined: Confined | None) -> None:
+    """Kill the child's session (everything the learner's code started) and reap it."""
+    if confined:
+        confined.sandbox.end(child)
+    elif isinstance(child, WarmChild):
+        child.end()  # the worker is its parent
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
 def _wait(
-    child: subprocess.Popen[bytes], results: FileResults | PipeResults, budget: float
+    child: subprocess.Popen[bytes] | WarmChild, results: FileResults | PipeResults, budget: float
 ) -> bool:
     """Wait for the child to end; False if the budget ran out first.
 
@@ -271,6 +307,10 @@ class OutputTail:
     def text(self) -> str:
         self._thread.join(timeout=5)
         return self._tail.decode("utf-8", errors="replace")
+
+    def done(self) -> bool:
+        """True once the output ended (every writer closed it): the stream may be closed."""
+        return not self._thread.is_alive()
 
 
 # What each record of the results file holds: a line that does not match is skipped.
@@ -478,6 +518,7 @@ def grade(
     budget: float = DEFAULT_BUDGET,
     test_timeout: float | None = None,
     confined: Confined | None = None,
+    worker: WarmWorker | None = None,
 ) -> list[ExerciseResult]:
     """Grade `exercises` in the tree at `root`; never raises for learner code.
 
@@ -486,7 +527,8 @@ def grade(
     misbehaving exercise, not one per exercise. A run that ends early before
     any test started (a crash while collecting) cannot name a culprit, so its
     exercises are then run one at a time. An exercise whose folder holds a
-    link or a device is not run at all (`not_regular`).
+    link or a device is not run at all (`not_regular`). With a warm `worker`,
+    runs are forks of it (`grader.worker`), where it serves.
     """
     results: dict[str, ExerciseResult] = {}
     for exercise in exercises:
@@ -495,7 +537,7 @@ def grade(
             results[exercise.folder] = refused
     remaining = [exercise for exercise in exercises if exercise.folder not in results]
     while remaining:
-        run = run_pytest(root, remaining, budget, test_timeout, confined)
+        run = run_pytest(root, remaining, budget, test_timeout, confined, worker)
         found = collate(remaining, run)
         results.update(found)
         if run.finished:
@@ -504,7 +546,7 @@ def grade(
         if len(unfinished) == len(remaining):  # nobody to blame
             if len(unfinished) > 1:  # so try each alone; a lone one was already tried
                 for exercise in unfinished:
-                    alone = run_pytest(root, [exercise], budget, test_timeout, confined)
+                    alone = run_pytest(root, [exercise], budget, test_timeout, confined, worker)
                     results.update(collate([exercise], alone))
             break
         remaining = unfinished
