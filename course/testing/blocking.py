@@ -43,6 +43,18 @@ SYNC_CACHE_CALLS = {
     f"django.core.cache.backends.filebased.FileBasedCache.{name}": f"cache.{name}"
     for name in ("get", "set", "add", "delete", "touch", "has_key", "clear")
 }
+# A pool shut down with `wait=True` (leaving its `with` block) waits for its threads or
+# processes to end. Watched by name: the wait on their locks can be over before it begins
+# (a thread that has ended), which would make the verdict a matter of timing.
+POOL_SHUTDOWNS = {
+    f"concurrent.futures.{module}.{pool}.shutdown": f"{pool}.shutdown"
+    for module, pool in (("thread", "ThreadPoolExecutor"), ("process", "ProcessPoolExecutor"))
+}
+POOL_ADVICE = (
+    "leaving a `with ThreadPoolExecutor() as pool:` block (or `pool.shutdown()`) waits for "
+    "the pool's threads to end, on the event loop — use `asyncio.to_thread(...)` (the "
+    "loop's own pool), or make one pool for the process, at module level, and keep it open"
+)
 DATABASE_ADVICE = (
     "use the ORM's async methods (`aget`, `acount`, `async for`), which run the query in "
     "a worker thread; DJANGO_ALLOW_ASYNC_UNSAFE only silences Django's own check"
@@ -64,9 +76,10 @@ CACHE_ADVICE = (
     "(Redis or Memcached: the network); use its async twins, `await cache.aget(...)` "
     "and `await cache.aset(...)`"
 )
-ADVICE |= dict.fromkeys(SYNC_CACHE_CALLS, CACHE_ADVICE)
-# Libraries with async twins for their blocking calls, and other known causes: the advice
-# names them (the first found anywhere on the stack, in this order).
+ADVICE |= dict.fromkeys(SYNC_CACHE_CALLS, CACHE_ADVICE) | dict.fromkeys(POOL_SHUTDOWNS, POOL_ADVICE)
+SHOWN = SYNC_CACHE_CALLS | POOL_SHUTDOWNS  # the names messages give watched methods
+# Libraries with async twins for their blocking calls: the advice names them (the first
+# found anywhere on the stack, in this order).
 TWINS = {
     "django/middleware/cache.py": (
         "`@cache_page` (Django's cache middleware) reads and writes the cache with its sync "
@@ -75,13 +88,6 @@ TWINS = {
         "`await cache.aset(...)`"
     ),
     "django/core/cache/": CACHE_ADVICE,
-    # Not a library with twins: a pool shut down on the loop waits for its threads.
-    "concurrent/futures/thread.py": (
-        "leaving a `with ThreadPoolExecutor() as pool:` block (or `pool.shutdown()`) waits "
-        "for the pool's threads to end, on the event loop — use `asyncio.to_thread(...)` "
-        "(the loop's own pool), or make one pool for the process, at module level, and "
-        "keep it open"
-    ),
 }
 GENERIC_ADVICE = (
     "use an async API and `await` it, or move the call off the loop with "
@@ -107,10 +113,19 @@ class BlockingCall:
         if self.function in DATABASE_CALLS or self.function.startswith("sqlite3."):
             what, advice = "a database query", DATABASE_ADVICE
         else:
-            what = SYNC_CACHE_CALLS.get(self.function, self.function)
+            what = SHOWN.get(self.function, self.function)
             what = what.removeprefix("builtins.").removeprefix("_io.") + "()"
             advice = self.twin or ADVICE.get(self.function, GENERIC_ADVICE)
         return f"the view blocked the event loop with {what}{where} — {advice}"
+
+
+def _never(*args: object, **kwargs: object) -> bool:
+    return False
+
+
+def _without_waiting(pool: object, wait: bool = True, **kwargs: object) -> bool:
+    """`shutdown(wait=False)` returns at once: it may be called on the loop."""
+    return not wait
 
 
 def _to_a_standard_stream(stream: object, *args: object) -> bool:
@@ -151,10 +166,14 @@ class BlockingGuard:
         scanned = [SimpleNamespace(__path__=[str(folder)]), django.core.cache, cache_middleware]
         excluded = [SimpleNamespace(__path__=[str(folder / "test_")])]
         self._buster = BlockBuster(scanned, excluded_modules=excluded)
-        for name in (*SYNC_CLIENT_CALLS, *DATABASE_CALLS, *SYNC_CACHE_CALLS):
+        for name in (*SYNC_CLIENT_CALLS, *DATABASE_CALLS, *SYNC_CACHE_CALLS, *POOL_SHUTDOWNS):
             with contextlib.suppress(ImportError):  # requests is optional
                 self._buster.functions[name] = BlockBusterFunction(
-                    None, name, scanned_modules=scanned, excluded_modules=excluded
+                    None,
+                    name,
+                    scanned_modules=scanned,
+                    excluded_modules=excluded,
+                    can_block_predicate=_without_waiting if name in POOL_SHUTDOWNS else _never,
                 )
         for function in self._buster.functions.values():
             # pytest-timeout's signal handler runs inside the learner's frame

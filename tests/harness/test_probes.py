@@ -130,6 +130,20 @@ async def test_cache_page_on_an_async_view_is_caught_at_the_decorator(client):
         await client.get("/cached_page/")
 
 
+async def test_a_pool_shut_down_on_the_loop_is_caught_however_fast_its_threads_end(client):
+    # By name, not by the wait on its threads' locks: they may have ended already.
+    line = line_of("with ThreadPoolExecutor() as pool:")
+    expected = f"ThreadPoolExecutor.shutdown() at {VIEWS}:{line} — leaving a `with"
+    for _ in range(3):
+        with failure(re.escape(expected)):
+            await client.get("/pool_in_a_with_block/")
+
+
+async def test_a_pool_shut_down_without_waiting_is_not_blocking(client):
+    response = await client.get("/pool_left_to_end/")
+    assert response.status_code == 200
+
+
 async def test_a_body_that_is_not_json_fails_saying_what_it_is(client):
     response = await client.get("/answers_html/")
     with failure(r"the view answered 404 with text/html; charset=utf-8, not JSON"):

@@ -41,6 +41,8 @@ NAMES = [
     "serialised",
     "cached_page",
     "answers_html",
+    "pool_in_a_with_block",
+    "pool_left_to_end",
 ]
 
 urlpatterns = [

@@ -12,7 +12,7 @@ import multiprocessing
 import random
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from random import randint
 from time import sleep as pause
 
@@ -256,3 +256,16 @@ async def cached_page(request: HttpRequest) -> JsonResponse:
 
 async def answers_html(request: HttpRequest) -> HttpResponse:
     return HttpResponse("<h1>Not Found</h1>", status=404)
+
+
+async def pool_in_a_with_block(request: HttpRequest) -> JsonResponse:
+    with ThreadPoolExecutor() as pool:  # its end waits for the pool's threads
+        await asyncio.get_running_loop().run_in_executor(pool, len, "x")
+    return JsonResponse({})
+
+
+async def pool_left_to_end(request: HttpRequest) -> JsonResponse:
+    pool = ThreadPoolExecutor()
+    await asyncio.get_running_loop().run_in_executor(pool, len, "x")
+    pool.shutdown(wait=False)  # returns at once
+    return JsonResponse({})
