@@ -9,8 +9,7 @@ from .models import Product
 async def catalogue(request):
     in_stock = Product.objects.filter(stock__gt=0).order_by("name")
     products = [
-        {"name": product.name, "price": str(product.price)}
-        async for product in in_stock.iterator()
+        {"name": product.name, "price": str(product.price)} async for product in in_stock.iterator()
     ]
     return JsonResponse({"count": len(products), "products": products})
 
