@@ -119,10 +119,6 @@ class BlockingCall:
         return f"the view blocked the event loop with {what}{where} — {advice}"
 
 
-def _never(*args: object, **kwargs: object) -> bool:
-    return False
-
-
 def _without_waiting(pool: object, wait: bool = True, **kwargs: object) -> bool:
     """`shutdown(wait=False)` returns at once: it may be called on the loop."""
     return not wait
@@ -167,13 +163,11 @@ class BlockingGuard:
         excluded = [SimpleNamespace(__path__=[str(folder / "test_")])]
         self._buster = BlockBuster(scanned, excluded_modules=excluded)
         for name in (*SYNC_CLIENT_CALLS, *DATABASE_CALLS, *SYNC_CACHE_CALLS, *POOL_SHUTDOWNS):
+            # blockbuster's own predicate (never allowed) unless a pool may shut down at once
+            allowed = {"can_block_predicate": _without_waiting} if name in POOL_SHUTDOWNS else {}
             with contextlib.suppress(ImportError):  # requests is optional
                 self._buster.functions[name] = BlockBusterFunction(
-                    None,
-                    name,
-                    scanned_modules=scanned,
-                    excluded_modules=excluded,
-                    can_block_predicate=_without_waiting if name in POOL_SHUTDOWNS else _never,
+                    None, name, scanned_modules=scanned, excluded_modules=excluded, **allowed
                 )
         for function in self._buster.functions.values():
             # pytest-timeout's signal handler runs inside the learner's frame

@@ -285,6 +285,35 @@ def thread_probe(
 
 
 @pytest.fixture
+def made_by_learner(
+    learner_code: LearnerCode, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., list[tuple[Any, Location]]]:
+    """`made = made_by_learner(httpx.AsyncClient)`: every object of those classes the
+    learner's code makes from here on, with the learner's line, in a list that fills as the
+    test runs. Those made at a module's top level are left out (a client or semaphore shared
+    by the process is made once, on import); `directly=True` keeps only those the learner's
+    own line makes, not a library it calls (httpx makes semaphores of its own)."""
+
+    def watch(*kinds: type, directly: bool = False) -> list[tuple[Any, Location]]:
+        made: list[tuple[Any, Location]] = []
+        for kind in kinds:
+            original = kind.__init__
+
+            def recorded(obj: Any, *args: Any, original: Any = original, **kwargs: Any) -> None:
+                caller = sys._getframe(1)
+                where = learner_code.in_stack(caller)
+                mine = not directly or learner_code.owns(caller.f_code.co_filename)
+                if where and mine and where.function != "<module>":
+                    made.append((obj, where))
+                original(obj, *args, **kwargs)
+
+            monkeypatch.setattr(kind, "__init__", recorded)
+        return made
+
+    return watch
+
+
+@pytest.fixture
 def queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queries]:
     """`response, count = await queries.of(client.get("/"))`: the queries a request ran;
     `queries.refuse("app_table", "NEW.product_id = 3")` (in a sync fixture): such rows fail."""

@@ -1,10 +1,7 @@
 """The spec of exercise 04. Run it alone with `pytest exercises/ex04_async_http_client`."""
 
-import sys
-
 import aiohttp
 import httpx
-import pytest
 
 from course.weather import FORECAST_URL
 
@@ -31,30 +28,13 @@ async def test_five_requests_wait_for_the_api_together(client, upstream):
     )
 
 
-@pytest.fixture
-def clients_made(monkeypatch, learner_code):
-    """Each HTTP client the view made while it ran (not at import: a client shared by the
-    process is made once and stays open), with the learner's line that made it."""
-    made = []
-    for kind in (httpx.AsyncClient, aiohttp.ClientSession):
-        original = kind.__init__
-
-        def recorded(client, *args, original=original, **kwargs):
-            where = learner_code.in_stack(sys._getframe(1))
-            if where and where.function != "<module>":
-                made.append((client, where))
-            original(client, *args, **kwargs)
-
-        monkeypatch.setattr(kind, "__init__", recorded)
-    return made
-
-
 def is_open(client) -> bool:
     return not (client.is_closed if isinstance(client, httpx.AsyncClient) else client.closed)
 
 
-async def test_a_client_made_for_a_request_is_closed_by_its_end(client, upstream, clients_made):
+async def test_a_client_made_for_a_request_is_closed_by_its_end(client, upstream, made_by_learner):
     upstream.endpoint(FORECAST_URL, json=FORECAST)
+    clients_made = made_by_learner(httpx.AsyncClient, aiohttp.ClientSession)
 
     await client.get("/")
     await client.get("/")

@@ -1,10 +1,7 @@
 """The spec of exercise 10. Run it alone with `pytest exercises/ex10_bounded_concurrency`."""
 
 import asyncio
-import sys
 from itertools import pairwise
-
-import pytest
 
 from course.shop import LIMIT, PRICES_URL
 
@@ -25,35 +22,19 @@ async def test_the_price_list_has_every_product_in_order(client, upstream):
     )
 
 
-@pytest.fixture
-def semaphores_made(monkeypatch, learner_code):
-    """The lines of the learner's code that made an asyncio.Semaphore during the test
-    (itself, not through a library: httpx makes its own)."""
-    made = []
-    original = asyncio.Semaphore.__init__
-
-    def recorded(semaphore, *args, **kwargs):
-        caller = sys._getframe(1)
-        if learner_code.owns(caller.f_code.co_filename):
-            made.append(f"{learner_code.in_stack(caller)}")
-        original(semaphore, *args, **kwargs)
-
-    monkeypatch.setattr(asyncio.Semaphore, "__init__", recorded)
-    return made
-
-
-async def test_exactly_the_allowed_number_of_calls_run_at_once(client, upstream, semaphores_made):
+async def test_exactly_the_allowed_number_of_calls_run_at_once(client, upstream, made_by_learner):
     prices = upstream.endpoint(PRICES_URL, prefix=True, json=price_of, latency=0.2)
+    semaphores = made_by_learner(asyncio.Semaphore, directly=True)
     upstream.hold_until_in_flight(LIMIT)
 
     await client.get("/", within=60)
 
     assert prices.calls == 50, f"the view made {prices.calls} calls for 50 products"
-    lines = set(semaphores_made)
+    lines = {str(where) for _, where in semaphores}
     made_per_call = (
-        f": the view made {len(semaphores_made)} semaphores at {lines.pop()}, one for each "
+        f": the view made {len(semaphores)} semaphores at {lines.pop()}, one for each "
         "call, and each let its one call in"
-        if len(semaphores_made) > 1 and len(lines) == 1
+        if len(semaphores) > 1 and len(lines) == 1
         else ""
     )
     assert prices.peak_in_flight <= LIMIT, (
