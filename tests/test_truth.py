@@ -26,6 +26,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -181,6 +182,7 @@ EX04 = "exercises/ex04_async_http_client/README.md"
 EX05 = "exercises/ex05_sync_view_holds_a_thread/README.md"
 EX06 = "exercises/ex06_dont_async_everything/README.md"
 EX08 = "exercises/ex08_upstream_timeout/README.md"
+EX10 = "exercises/ex10_bounded_concurrency/README.md"
 EX13 = "exercises/ex13_async_orm/README.md"
 EX14 = "exercises/ex14_related_objects/README.md"
 EX15 = "exercises/ex15_legacy_sdk/README.md"
@@ -189,6 +191,8 @@ EX17 = "exercises/ex17_async_auth/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
+BOUNDED_VIEWS = "exercises/ex10_bounded_concurrency/views.py"
+MODULE_SEMAPHORE = "tests/cases/ex10_bounded_concurrency/module_semaphore.py"
 BY_HAND = 'README.md ("Try your views by hand")'
 
 
@@ -237,13 +241,15 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def thread_sensitive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """uvicorn serving the course as shipped, but for exercise 15's view: the case of its tests
-    that calls the SDK through `sync_to_async` with its default `thread_sensitive=True`.
+def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """uvicorn serving the course as shipped, but for two views of `tests/cases` that READMEs
+    speak of: exercise 10's semaphore made at module level, and exercise 15's SDK called
+    through `sync_to_async` with its default `thread_sensitive=True`.
 
     A copy of its own, because the two other servers' views must stay as they are.
     """
-    course = Course(copy_course(ROOT, tmp_path_factory.mktemp("thread_sensitive") / "course"))
+    course = Course(copy_course(ROOT, tmp_path_factory.mktemp("other_answers") / "course"))
+    course.write(BOUNDED_VIEWS, (ROOT / MODULE_SEMAPHORE).read_text(encoding="utf-8"))
     course.write(LEGACY_SDK_VIEWS, (ROOT / THREAD_SENSITIVE).read_text(encoding="utf-8"))
     yield from serve(course)
 
@@ -536,11 +542,12 @@ def test_hashing_in_a_worker_thread_leaves_the_loop_free(solved: Site) -> None:
 # ex07 · Fan out with gather; README "Try your views by hand": the calls in flight
 
 
-def calls_of(site: Site, method: str, path: str) -> tuple[Reply, list[Call]]:
-    """One request to a view in API_PATHS, and the calls to the fake API it made."""
+def calls_of(site: Site, path: str, visitors: int = 1) -> tuple[list[Reply], list[Call]]:
+    """GET requests to a view in API_PATHS, one per visitor, sent at once; and the calls to
+    the fake API they made."""
     before = len(site.settle())  # the calls of earlier requests are all reported
-    reply = site.request(method, path)
-    return reply, site.settle()[before:]
+    _, replies = site.at_once(visitors, "GET", path)
+    return replies, site.settle()[before:]
 
 
 def at_most_in_flight(calls: list[Call]) -> int:
@@ -552,7 +559,7 @@ def dashboard() -> dict:
 
 
 def test_a_dashboard_awaiting_each_call_has_one_in_flight_at_a_time(shipped: Site) -> None:
-    reply, calls = calls_of(shipped, "GET", DASHBOARD)
+    [reply], calls = calls_of(shipped, DASHBOARD)
 
     assert_answered(shipped, [reply], dashboard(), BY_HAND)
     sentence = "As shipped, its three calls end a second apart, each `(1 in flight)`"
@@ -568,7 +575,7 @@ def test_a_dashboard_awaiting_each_call_has_one_in_flight_at_a_time(shipped: Sit
 
 
 def test_a_gathered_dashboard_has_its_three_calls_in_flight_at_once(solved: Site) -> None:
-    reply, calls = calls_of(solved, "GET", DASHBOARD)
+    [reply], calls = calls_of(solved, DASHBOARD)
 
     assert_answered(solved, [reply], dashboard(), BY_HAND)
     sentence = "solved, they end at the same moment, the first with `(3 in flight)`"
@@ -635,7 +642,7 @@ def prices() -> dict:
 
 
 def test_fifty_calls_at_once_have_more_than_the_limit_in_flight(shipped: Site) -> None:
-    reply, calls = calls_of(shipped, "GET", PRICE_LIST)
+    [reply], calls = calls_of(shipped, PRICE_LIST)
 
     assert_answered(shipped, [reply], prices(), BY_HAND)
     sentence = "As shipped they all end together, the fake API counting more than 5 in flight"
@@ -647,7 +654,7 @@ def test_fifty_calls_at_once_have_more_than_the_limit_in_flight(shipped: Site) -
 
 
 def test_a_semaphore_keeps_the_limit_in_flight(solved: Site) -> None:
-    reply, calls = calls_of(solved, "GET", PRICE_LIST)
+    [reply], calls = calls_of(solved, PRICE_LIST)
 
     assert_answered(solved, [reply], prices(), BY_HAND)
     sentence = "solved, never more than `(5 in flight)`: five calls end at a time"
@@ -661,6 +668,34 @@ def test_a_semaphore_keeps_the_limit_in_flight(solved: Site) -> None:
         f"{claim(BY_HAND, 'in ten rounds a second apart, so the page takes ten seconds or more')}"
         f", but solved {PRICE_LIST} took {reply.seconds:.2f} s (API latency {LATENCY:g} s, at "
         f"least {floor:.2f} s expected)"
+    )
+
+
+def test_where_a_semaphore_lives_decides_what_it_bounds(solved: Site, other_answers: Site) -> None:
+    # Both pairs of visitors at once: the module's semaphore takes twice as long (20 s).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        per_request = pool.submit(calls_of, solved, PRICE_LIST, 2)
+        per_process = pool.submit(calls_of, other_answers, PRICE_LIST, 2)
+        (replies, calls), (shared_replies, shared_calls) = (
+            per_request.result(),
+            per_process.result(),
+        )
+
+    assert_answered(solved, replies, prices(), EX10)
+    sentence = "two visitors at once have twice `LIMIT` calls in flight"
+    peak = at_most_in_flight(calls)
+    assert len(calls) == 2 * len(PRODUCTS) and peak == 2 * LIMIT, (
+        f"{claim(EX10, sentence)} with a semaphore made inside the view, but solved two "
+        f"requests to {PRICE_LIST} sent at once made {len(calls)} calls, at most {peak} in "
+        "flight at once"
+    )
+    assert_answered(other_answers, shared_replies, prices(), EX10)
+    sentence = "a semaphore made at module level (… every request waits on it)"
+    peak = at_most_in_flight(shared_calls)
+    assert len(shared_calls) == 2 * len(PRODUCTS) and peak == LIMIT, (
+        f"{claim(EX10, sentence)}, but with {MODULE_SEMAPHORE} as the view, two requests to "
+        f"{PRICE_LIST} sent at once made {len(shared_calls)} calls, at most {peak} in flight "
+        "at once"
     )
 
 
@@ -889,11 +924,11 @@ def test_the_sdk_in_worker_threads_tracks_parcels_side_by_side_in_order(solved: 
 
 
 def test_sync_to_async_by_default_runs_the_calls_of_a_request_one_after_another(
-    thread_sensitive: Site,
+    other_answers: Site,
 ) -> None:
-    total, replies = thread_sensitive.at_once(2, "GET", TRACKING)
+    total, replies = other_answers.at_once(2, "GET", TRACKING)
 
-    assert_answered(thread_sensitive, replies, tracked(*PARCELS), EX15)
+    assert_answered(other_answers, replies, tracked(*PARCELS), EX15)
     floor = SERIAL * len(PARCELS) * LATENCY
     sentence = (
         "`sync_to_async(f)` with its default `thread_sensitive=True` runs the sync calls of one "
