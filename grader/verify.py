@@ -107,6 +107,13 @@ def verify(
             shipped_run = pool.submit(grade, shipped, load_exercises(shipped), budget=budget)
             solved_run = pool.submit(grade, solved, load_exercises(solved), budget=budget)
             as_shipped, with_solutions = shipped_run.result(), solved_run.result()
+    return judge(as_shipped, with_solutions), as_shipped, with_solutions
+
+
+def judge(as_shipped: list[ExerciseResult], with_solutions: list[ExerciseResult]) -> list[str]:
+    """What is wrong with the two runs: as shipped, only `failed` will do (an error or a
+    timeout teaches nothing); with its solution, only `passed`."""
+    problems = []
     for result in as_shipped:
         if result.status != "failed":
             problems.append(
@@ -119,7 +126,7 @@ def verify(
                 f"{result.exercise.folder}: with its solution it should pass, "
                 f"but it is {result.status}: {result.message}"
             )
-    return problems, as_shipped, with_solutions
+    return problems
 
 
 def changed_since_recorded(root: Path, exercises: list[Exercise]) -> list[Exercise]:
