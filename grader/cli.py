@@ -275,12 +275,16 @@ def grade_with_status(
     return grade_checked(args, exercises, worker)
 
 
+def for_machines(args: argparse.Namespace) -> bool:
+    """True when a machine reads the verdicts (CI, a classroom, a platform): those are always
+    graded fresh, never taken from `.awaitlings/results.json`, which a learner can commit."""
+    return bool(args.json or args.junit or args.gradescope or args.classroom)
+
+
 def grade_checked(
     args: argparse.Namespace, exercises: list[Exercise], worker: WarmWorker | None = None
 ) -> list[ExerciseResult]:
-    # Verdicts for machines (CI, classroom, platforms) are always fresh.
-    for_machines = args.json or args.junit or args.gradescope or args.classroom
-    cache = None if args.fresh or for_machines else ResultCache(ROOT, args.test_timeout)
+    cache = None if args.fresh or for_machines(args) else ResultCache(ROOT, args.test_timeout)
     return grade_protected(ROOT, exercises, read_manifest(ROOT), args, cache, worker)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from course.catalog import load_exercises
 from grader.cache import ResultCache
+from grader.cli import build_parser, for_machines
 from grader.results import ExerciseResult, TestResult
 
 pytestmark = pytest.mark.timeout(300)
@@ -35,6 +36,14 @@ def test_machine_outputs_are_always_fresh(course):
     statuses = {e["id"]: e["status"] for e in document["exercises"]}
     assert statuses == {"missing_await": "passed"}
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    "flags", [["--json"], ["--junit", "x.xml"], ["--gradescope", "x.json"], ["--classroom"]]
+)
+def test_every_output_for_machines_is_graded_fresh(flags):
+    assert for_machines(build_parser().parse_args(flags))
+    assert not for_machines(build_parser().parse_args([]))
 
 
 def test_a_verdict_is_keyed_by_every_file_the_test_timeout_and_the_database(course, monkeypatch):

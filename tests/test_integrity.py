@@ -6,8 +6,10 @@ import subprocess
 
 import pytest
 
-from course.catalog import load_exercises
-from tests.conftest import by_id
+from course.catalog import ROOT, load_exercises
+from grader.integrity import PYTEST_CONFIG, read_manifest, tampering
+from grader.workspace import copy_course
+from tests.conftest import Course, by_id
 
 pytestmark = pytest.mark.timeout(300)
 EXERCISES = load_exercises()
@@ -60,6 +62,53 @@ def test_tampering_with_what_every_exercise_uses_taints_them_all(course, change,
     assert code == 1 and document["score"] == 0
     assert {e["status"] for e in document["exercises"]} == {"tampered"}
     assert all(named in e["message"] for e in document["exercises"])
+
+
+@pytest.fixture(scope="module")
+def shared_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """One copy for the tests that add a file and take it away again."""
+    return Course(copy_course(ROOT, tmp_path_factory.mktemp("integrity") / "course"))
+
+
+@pytest.mark.parametrize("name", sorted(PYTEST_CONFIG))
+@pytest.mark.parametrize(
+    "where", ["", "exercises/", "exercises/ex02_missing_await/", "exercises/ex02_missing_await/x/"]
+)
+def test_every_pytest_configuration_file_added_anywhere_is_tampering(shared_course, where, name):
+    # pytest reads each of these names as configuration (or conftest) wherever it sits on the
+    # way to a test: one test per name and place, not only conftest.py
+    course = shared_course
+    exercises, manifest = load_exercises(course.path), read_manifest(course.path)
+    path = course.path / where / name
+    kept = path.read_bytes() if path.is_file() else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.write_text("[pytest]\n", encoding="utf-8")
+        found = tampering(course.path, exercises, manifest)
+    finally:
+        if kept is None:
+            path.unlink()
+        else:
+            path.write_bytes(kept)
+
+    everyone = where in ("", "exercises/")
+    tainted = {e.folder for e in exercises} if everyone else {"ex02_missing_await"}
+    # the course's own (conftest.py, pyproject.toml at the root) are protected: "changed"
+    said = "was changed" if f"{where}{name}" in manifest else "was added (delete it)"
+    assert set(found) == tainted
+    assert all(f"{where}{name} {said}" in found[folder] for folder in tainted)
+
+
+def test_a_changed_or_deleted_protected_file_is_tampering(course):
+    exercises = load_exercises(course.path)
+    course.write("exercises/ex02_missing_await/test_missing_await.py", "# changed\n")
+    (course.path / "exercises/ex03_blocking_sleep/urls.py").unlink()
+
+    found = tampering(course.path, exercises, read_manifest(course.path))
+
+    assert set(found) == {"ex02_missing_await", "ex03_blocking_sleep"}
+    assert "test_missing_await.py was changed" in found["ex02_missing_await"]
+    assert "urls.py was deleted" in found["ex03_blocking_sleep"]
 
 
 def git(course, *args: str) -> None:

@@ -119,3 +119,26 @@ def test_json_mode_keeps_stdout_for_the_json_document(results):
         environ=env,
     )
     assert printed == []
+
+
+def test_annotations_escape_as_the_runner_unescapes():
+    # GitHub's runner reads `%25` as `%`, `%0D` as `\r`, `%0A` as `\n` in a command's data, and
+    # in a property (the title) `%3A` as `:` and `%2C` as `,` too; `%` first, or `\n` would
+    # show as `%0A`. Written out here by hand: toolkit/packages/core/src/command.ts.
+    result = ExerciseResult(EXERCISES[1], [TestResult("test_a", "failed", "50% done\r\nnext")])
+
+    [line] = annotations([result])
+
+    title = f"{EXERCISES[1].number:02d} {EXERCISES[1].id}%3A failed"
+    assert line == f"::error title={title}::50%25 done%0D%0Anext"
+
+
+def test_an_exercise_problem_beside_its_tests_is_its_own_junit_error():
+    # A run that timed out after some tests passed: the passes alone would look green.
+    result = ExerciseResult(EXERCISES[0], [TestResult("test_a", "passed")])
+    result.problem, result.problem_message = "timeout", "timed out — something blocks forever"
+
+    root = ElementTree.fromstring(junit_xml([result], 1.0))
+
+    errors = [case.find("error") for case in root.iter("testcase")]
+    assert [e.get("type") for e in errors if e is not None] == ["timeout"]

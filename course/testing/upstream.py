@@ -183,6 +183,7 @@ class FakeUpstream:
     called_at: list[tuple[Location | None, int]] = field(default_factory=list)
     rendezvous: int | None = None
     rendezvous_timeout: float = RENDEZVOUS_TIMEOUT
+    gave_up: int = 0  # calls that waited the whole rendezvous out: one at most, it gives up once
     _rendezvous_over: bool = False
     _arrivals: asyncio.Condition | None = None
     _sync_arrivals: threading.Condition = field(default_factory=threading.Condition)
@@ -294,6 +295,7 @@ class FakeUpstream:
                 async with asyncio.timeout(self.rendezvous_timeout):
                     await self._arrivals.wait_for(lambda: self._rendezvous_over)
             except TimeoutError:
+                self.gave_up += 1
                 self._rendezvous_over = True  # give up once, for every later call too
                 self._arrivals.notify_all()
 
@@ -305,5 +307,6 @@ class FakeUpstream:
             if not self._sync_arrivals.wait_for(
                 lambda: self._rendezvous_over, timeout=self.rendezvous_timeout
             ):
+                self.gave_up += 1
                 self._rendezvous_over = True
                 self._sync_arrivals.notify_all()

@@ -43,6 +43,14 @@ NAMES = [
     "answers_html",
     "pool_in_a_with_block",
     "pool_left_to_end",
+    "sync_one_after_another",
+    "gathers_two_endpoints",
+    "aiohttp_per_request_timeout",
+    "hands_a_result_to_sync_to_async",
+    "hands_a_result_to_an_executor",
+    "hashes_in_a_thread_then_on_the_loop",
+    "forgets_await_in_a_cycle",
+    "queries_on_the_loop",
 ]
 
 urlpatterns = [

@@ -19,7 +19,9 @@ from time import sleep as pause
 import aiohttp
 import httpx
 import requests
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_page
 
@@ -269,3 +271,62 @@ async def pool_left_to_end(request: HttpRequest) -> JsonResponse:
     await asyncio.get_running_loop().run_in_executor(pool, len, "x")
     pool.shutdown(wait=False)  # returns at once
     return JsonResponse({})
+
+
+def sync_one_after_another(request: HttpRequest) -> JsonResponse:
+    with httpx.Client() as client:
+        items = [client.get(f"{API}/item/{n}").json() for n in range(3)]
+    return JsonResponse({"items": items})
+
+
+async def gathers_two_endpoints(request: HttpRequest) -> JsonResponse:
+    items = await asyncio.gather(*(fetch("/item") for _ in range(2)), fetch("/other"))
+    return JsonResponse({"items": items})
+
+
+async def aiohttp_per_request_timeout(request: HttpRequest) -> JsonResponse:
+    try:
+        async with (
+            aiohttp.ClientSession() as session,  # the session's own timeout: five minutes
+            session.get(f"{API}/item", timeout=aiohttp.ClientTimeout(total=2)) as response,
+        ):
+            return JsonResponse(await response.json())
+    except TimeoutError as error:
+        return JsonResponse({"error": type(error).__name__})
+
+
+async def hands_a_result_to_sync_to_async(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"digest": await sync_to_async(digest())()})
+
+
+async def hands_a_result_to_an_executor(request: HttpRequest) -> JsonResponse:
+    loop = asyncio.get_running_loop()
+    return JsonResponse({"digest": await loop.run_in_executor(None, digest())})
+
+
+async def hashes_in_a_thread_then_on_the_loop(request: HttpRequest) -> JsonResponse:
+    first = await asyncio.to_thread(digest)
+    return JsonResponse({"digests": [first, digest()]})  # the second, on the loop
+
+
+async def forgets_await_in_a_cycle(request: HttpRequest) -> JsonResponse:
+    kept = {"call": fetch()}  # never awaited, and only the garbage collector frees it:
+    kept["itself"] = kept  # the dict refers to itself
+    return JsonResponse({})
+
+
+class UnwatchedDriverCursor:
+    """A database driver's cursor that blockbuster knows nothing of, as psycopg's (it watches
+    sqlite3's calls alone)."""
+
+    def execute(self, sql: str, params: object = None) -> None:
+        pass
+
+    def fetchone(self) -> tuple[int]:
+        return (1,)
+
+
+async def queries_on_the_loop(request: HttpRequest) -> JsonResponse:
+    cursor = CursorWrapper(UnwatchedDriverCursor(), connection)
+    cursor.execute("SELECT 1")  # a query through Django's cursor, on the loop
+    return JsonResponse({"one": cursor.fetchone()[0]})
