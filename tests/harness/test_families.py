@@ -123,6 +123,15 @@ async def test_a_query_on_the_loop_is_caught_at_djangos_cursor(client):
         await client.get("/queries_on_the_loop/")
 
 
+async def test_a_cache_miss_on_the_loop_is_caught_though_it_opens_no_file(client):
+    # The file cache's sync API is watched by name: a miss reads nothing, so blockbuster's
+    # own file hooks never fire (`@cache_page` is caught through them too, and hides this).
+    expected = f"cache.get() at {VIEWS}:{line_of('cache.get(')}"
+
+    with failure(re.escape(expected)):
+        await client.get("/misses_the_cache_on_the_loop/")
+
+
 # random draws its highest value: every function, and instances of Random
 
 

@@ -51,6 +51,7 @@ NAMES = [
     "hashes_in_a_thread_then_on_the_loop",
     "forgets_await_in_a_cycle",
     "queries_on_the_loop",
+    "misses_the_cache_on_the_loop",
 ]
 
 urlpatterns = [

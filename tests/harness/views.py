@@ -20,6 +20,7 @@ import aiohttp
 import httpx
 import requests
 from asgiref.sync import async_to_sync, sync_to_async
+from django.core.cache import cache
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -330,3 +331,7 @@ async def queries_on_the_loop(request: HttpRequest) -> JsonResponse:
     cursor = CursorWrapper(UnwatchedDriverCursor(), connection)
     cursor.execute("SELECT 1")  # a query through Django's cursor, on the loop
     return JsonResponse({"one": cursor.fetchone()[0]})
+
+
+async def misses_the_cache_on_the_loop(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"cached": cache.get("never set")})  # a miss opens no file
