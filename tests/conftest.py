@@ -68,6 +68,10 @@ class Course:
         return done.returncode, json.loads(done.stdout)
 
 
+# A learner's files, laid over a copy of the course by tests/test_golden.py: not tests to run.
+collect_ignore = ["golden"]
+
+
 @pytest.fixture
 def course(tmp_path: Path) -> Course:
     return Course(copy_course(ROOT, tmp_path / "course"))
