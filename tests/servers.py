@@ -284,17 +284,17 @@ class Site:
             return self.send(client, method, path, json, headers)
 
     def at_once(
-        self, count: int, method: str, path: str, *, json: object = None
+        self, count: int, method: str, path: str, *, json: object = None, timeout: float = 30.0
     ) -> tuple[float, list[Reply]]:
         """Send `count` requests at the same moment, one thread each: (seconds for all, replies)."""
-        return self.together([(method, path)] * count, json=json)
+        return self.together([(method, path)] * count, json=json, timeout=timeout)
 
     def together(
-        self, requests: list[tuple[str, str]], *, json: object = None
+        self, requests: list[tuple[str, str]], *, json: object = None, timeout: float = 30.0
     ) -> tuple[float, list[Reply]]:
         """Send every (method, path) of `requests` at the same moment, one thread each:
         (seconds for all, replies in the order of `requests`)."""
-        return together(self.client, requests, json, sender=self.send)
+        return together(lambda: self.client(timeout), requests, json, sender=self.send)
 
     def settle(self, timeout: float = 10.0) -> list[Call]:
         """The fake API's calls, once it has reported every call this site's views made."""
