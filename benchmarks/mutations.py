@@ -62,7 +62,7 @@ def checkout_copy(scratch: Path) -> Path:
     for name in filter(None, listed.split("\0")):
         if (ROOT / name).is_file():
             shutil.copy2(ROOT / name, repo / name)
-    subprocess.run([*git, "commit", "-qam", "the working tree"], cwd=repo, check=False)
+    subprocess.run([*git, "commit", "-qam", "the working tree"], cwd=repo, capture_output=True)
     return repo
 
 
