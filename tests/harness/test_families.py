@@ -132,6 +132,16 @@ async def test_a_cache_miss_on_the_loop_is_caught_though_it_opens_no_file(client
         await client.get("/misses_the_cache_on_the_loop/")
 
 
+async def test_print_and_logging_may_write_on_the_loop_but_not_to_a_file(client):
+    # Writes to stdout and stderr are allowed (servers log on the loop all the time); a
+    # write to a file is not, however little it writes.
+    assert (await client.get("/logs_and_prints/")).status_code == 200
+    expected = f"io.TextIOWrapper.write() at {VIEWS}:{line_of('log.write(')}"
+
+    with failure(re.escape(expected)):
+        await client.get("/writes_a_file_on_the_loop/")
+
+
 # random draws its highest value: every function, and instances of Random
 
 

@@ -52,6 +52,7 @@ NAMES = [
     "forgets_await_in_a_cycle",
     "queries_on_the_loop",
     "misses_the_cache_on_the_loop",
+    "writes_a_file_on_the_loop",
 ]
 
 urlpatterns = [

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import logging
 import multiprocessing
+import os
 import random
 import sys
 import time
@@ -335,3 +336,9 @@ async def queries_on_the_loop(request: HttpRequest) -> JsonResponse:
 
 async def misses_the_cache_on_the_loop(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"cached": cache.get("never set")})  # a miss opens no file
+
+
+async def writes_a_file_on_the_loop(request: HttpRequest) -> JsonResponse:
+    with open(os.devnull, "w") as log:  # a file, though it keeps nothing
+        log.write(f"served {request.path}\n")
+    return JsonResponse({})
