@@ -8,6 +8,8 @@ each names a file, the exact text to find there (once), what replaces it, why
 the bug is plausible, and the tests that should catch it. For each one, in a
 scratch copy of the checkout (what git tracks, with your uncommitted edits):
 
+0. first, each mutation's tests run once on the unmutated copy: tests that fail
+   already would "catch" anything, so their mutations are reported `broken`;
 1. apply it; a mutation whose text is no longer found is reported `stale`;
 2. run `python grader manifest`, so the tamper check cannot be what catches
    it (a manifest that refuses, because a starter now passes, counts as caught);
@@ -72,6 +74,20 @@ def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def pytest(repo: Path, tests: list[str]) -> subprocess.CompletedProcess[str]:
+    return run(repo, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *tests)
+
+
+def green(repo: Path, mutations: list[Mutation]) -> dict[tuple[str, ...], str]:
+    """Each distinct set of tests, run once without a mutation: '' when it passes, else why."""
+    found = {}
+    for tests in dict.fromkeys(tuple(m.tests) for m in mutations):
+        done = pytest(repo, list(tests))
+        last = (done.stdout.strip().splitlines() or ["no output"])[-1]
+        found[tests] = "" if done.returncode == 0 else f"they fail unmutated ({last[:80]})"
+    return found
+
+
 def verdict(repo: Path, mutation: Mutation) -> str:
     """`caught …`, `survived` or `stale`, with the mutation applied to `repo` and undone."""
     target = repo / mutation.file
@@ -85,7 +101,7 @@ def verdict(repo: Path, mutation: Mutation) -> str:
         manifest = run(repo, "grader", "manifest")
         if manifest.returncode != 0:
             return "caught by `grader manifest`: " + manifest.stdout.strip().splitlines()[-1]
-        tests = run(repo, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *mutation.tests)
+        tests = pytest(repo, mutation.tests)
         if tests.returncode == 0:
             return "survived"
         if tests.returncode == 5:  # pytest collected no tests: nothing was tried
@@ -117,9 +133,11 @@ def main() -> int:
     caught = broken = 0
     with tempfile.TemporaryDirectory(prefix="awaitlings-mutations-") as scratch:
         repo = checkout_copy(Path(scratch))
+        baseline = green(repo, mutations)
         for mutation in mutations:
             started = time.monotonic()
-            found = verdict(repo, mutation)
+            unmutated = baseline[tuple(mutation.tests)]
+            found = f"broken: {unmutated}" if unmutated else verdict(repo, mutation)
             caught += found.startswith("caught")
             broken += found.startswith(("broken", "stale"))
             seconds = time.monotonic() - started

@@ -142,6 +142,17 @@ async def test_print_and_logging_may_write_on_the_loop_but_not_to_a_file(client)
         await client.get("/writes_a_file_on_the_loop/")
 
 
+# The query counter counts each statement a request runs
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_queries_of_a_request_are_counted_one_by_one(client, queries):
+    response, count = await queries.of(client.get("/queries_in_a_thread/"))
+
+    assert response.json() == {"two": 2}
+    assert (count, queries.last) == (2, ["SELECT 1", "SELECT 2"])
+
+
 # random draws its highest value: every function, and instances of Random
 
 

@@ -53,6 +53,7 @@ NAMES = [
     "queries_on_the_loop",
     "misses_the_cache_on_the_loop",
     "writes_a_file_on_the_loop",
+    "queries_in_a_thread",
 ]
 
 urlpatterns = [

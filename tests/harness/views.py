@@ -342,3 +342,14 @@ async def writes_a_file_on_the_loop(request: HttpRequest) -> JsonResponse:
     with open(os.devnull, "w") as log:  # a file, though it keeps nothing
         log.write(f"served {request.path}\n")
     return JsonResponse({})
+
+
+def two_queries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.execute("SELECT 2")
+        return cursor.fetchone()[0]
+
+
+async def queries_in_a_thread(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"two": await sync_to_async(two_queries)()})
