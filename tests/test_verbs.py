@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from course.catalog import ROOT, load_exercises
+from grader.state import State
 
 pytestmark = pytest.mark.timeout(300)
 EXERCISES = load_exercises()
@@ -31,6 +32,16 @@ def test_hints_come_one_more_each_time_and_all_shows_those_seen(course):
     assert hints[1] in second.stdout and hints[0] not in second.stdout
     assert hints[0] in every.stdout and hints[1] in every.stdout and hints[2] not in every.stdout
     assert (course.path / ".awaitlings" / "state.json").is_file()
+
+
+def test_asking_past_the_last_hint_shows_the_last_again(tmp_path):
+    exercise = EXERCISES[2]
+    state = State(tmp_path)
+
+    counts = [state.reveal_hint(exercise) for _ in range(len(exercise.hints) + 2)]
+
+    assert counts == [*range(1, len(exercise.hints) + 1), len(exercise.hints), len(exercise.hints)]
+    assert State(tmp_path).hints_seen(exercise) == len(exercise.hints)
 
 
 def test_all_hints_before_any_was_asked_shows_none_and_counts_none(course):
