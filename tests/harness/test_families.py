@@ -14,7 +14,6 @@ import re
 
 import pytest
 
-from course.testing.chance import draw_the_highest
 from tests.harness.conftest import VIEWS, failure, line_of
 
 ITEM = {"name": "item"}
@@ -156,11 +155,6 @@ async def test_the_queries_of_a_request_are_counted_one_by_one(client, queries):
 # random draws its highest value: every function, and instances of Random
 
 
-@pytest.fixture
-def highest(learner_code, monkeypatch):
-    draw_the_highest(learner_code, monkeypatch)
-
-
 @pytest.mark.parametrize(
     ("draw", "expected"),
     [
@@ -191,5 +185,5 @@ def highest(learner_code, monkeypatch):
 @pytest.mark.parametrize(
     "source", [random, random.Random(7), random.SystemRandom()], ids=["module", "Random", "System"]
 )
-def test_random_draws_the_highest_value_it_can_return(highest, source, draw, expected):
+def test_random_draws_the_highest_value_it_can_return(highest_random, source, draw, expected):
     assert draw(source) == expected
