@@ -195,30 +195,13 @@ class FakeAPI:
         return calls
 
 
-def steady_port() -> int:
-    """A free port below the kernel's ephemeral range, for a fake API that `api_misbehaving`
-    stops and starts again on it. Between the two, no other server of the suite can be given
-    it: they take the kernel's pick (`free_port`), always in the ephemeral range (CI, issue 15:
-    a round's uvicorn was given a truth check's fake API port in that gap, and lost it)."""
-    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    first = 10_000 + os.getpid() * 7 % max(1, low - 10_000)
-    for port in [*range(first, low), *range(10_000, first)]:
-        with socket.socket() as probe:
-            try:
-                probe.bind((HOST, port))
-            except OSError:
-                continue
-            return port
-    return free_port()
-
-
 @contextlib.contextmanager
 def fake_api(
     tree: Path, latency: float, port: int | None = None, options: tuple[str, ...] = ()
 ) -> Iterator[FakeAPI]:
     """`python -m course.fake_api` on `port` (a free one by default), misbehaving as `options`
     say (`--hang /forecast`)."""
-    port = port or steady_port()
+    port = port or free_port()
     command = [
         sys.executable, "-m", "course.fake_api", "--latency", f"{latency:g}", "--port", str(port),
         *options,

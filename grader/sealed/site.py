@@ -12,14 +12,17 @@ itself, and what the kernel says about the server's event-loop thread.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import dataclasses
 import html
+import itertools
 import json
 import os
 import re
 import secrets
+import select
 import signal
 import socket
 import subprocess
@@ -40,12 +43,41 @@ from grader.sealed.sandbox import Sandbox
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0  # seconds for the course to accept connections (Django's start, under load)
 MAX_REQUESTS = 200  # uvicorn stops by itself after this many
+PORT_TRIES = 3  # ports a server is given in turn while another process takes each first
+TRICKLE = 0.1  # seconds between the spaces of a held call's answer
 MAX_BODY = 1 << 20  # bytes of an answer the grader reads at most (the largest page is ~10 KiB)
 
 
+FIRST_PORT = 10_000  # the lowest port `free_port` offers
+_offered = itertools.count()  # ports this process offered so far
+
+
 def free_port() -> int:
-    """A port nobody listens on now: the kernel's pick for a socket bound to port 0."""
-    with socket.socket() as probe:
+    """A port nobody listens on now, for a server about to bind it.
+
+    Taken below the kernel's ephemeral range: there neither an outgoing
+    connection nor a socket bound to port 0 can be given it in the moment
+    before the server binds it (CI, issue 16: a uvicorn lost the kernel's pick
+    to a connection on a busy PostgreSQL line, and 26 tests with it). Each
+    process walks its own stretch, from where its pid says, and never offers a
+    port twice: servers it starts side by side get ports of their own, and a
+    fake API restarted on its port keeps it.
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32_768  # Linux's default
+    span = low - FIRST_PORT
+    start = os.getpid() * 2_654_435_761 % max(span, 1)  # far apart for pids close together
+    for _ in range(max(span, 0)):
+        port = FIRST_PORT + (start + next(_offered)) % span
+        with socket.socket() as probe:
+            try:
+                probe.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as probe:  # no room below the ephemeral range: the kernel's pick
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
 
@@ -85,6 +117,7 @@ class JudgeAPI:
 
     def __init__(self, behaviour: Behaviour) -> None:
         self._lock = threading.Lock()
+        self._held: set[str] = set()  # paths whose calls wait, unanswered (`holding`)
         self.behave(behaviour)
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
@@ -134,12 +167,69 @@ class JudgeAPI:
             records.in_flight[path] += 1
             records.peak_overall = max(records.peak_overall, sum(records.in_flight.values()))
         try:
+            if path in self._held:
+                held = await self._while_held(path, receive, send)
+                if held is None:
+                    return  # the caller left: abandoned
+                receive, send = held  # `sending` passes the answer on to this `send`
             await app(scope, receive, sending)
         finally:
             with self._lock:
                 records.in_flight[path] -= 1
                 (records.answered if answered else records.abandoned)[path] += 1
                 records.times[path].append((started, time.perf_counter()))
+
+    async def _while_held(self, path: str, receive, send):
+        """Hold a call to `path` for as long as the path is held.
+
+        Its headers go out at once (200, JSON), then a space every `TRICKLE`
+        seconds (JSON allows leading whitespace): no read timeout of the
+        caller's own ends the wait, only the caller leaving does. Returns the
+        (receive, send) to answer with once released (they give again what was
+        read meanwhile, and leave out the headers already sent), or None when
+        the caller left first.
+        """
+        seen: list[dict] = []
+
+        async def watch() -> None:
+            while (message := await receive())["type"] != "http.disconnect":
+                seen.append(message)
+
+        watching = asyncio.ensure_future(watch())
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        while path in self._held and not watching.done():
+            await send({"type": "http.response.body", "body": b" ", "more_body": True})
+            await asyncio.sleep(TRICKLE)
+        if watching.done():
+            return None
+        watching.cancel()
+
+        async def replayed() -> dict:
+            return seen.pop(0) if seen else await receive()
+
+        async def rest(message: dict) -> None:
+            if message["type"] != "http.response.start":
+                await send(message)
+
+        return replayed, rest
+
+    @contextlib.contextmanager
+    def holding(self, path: str) -> Iterator[None]:
+        """Calls to `path` wait, unanswered, until the block ends or their caller leaves
+        (`_while_held`); then they are answered as the behaviour says, with status 200.
+
+        A scenario that needs a call still in flight at some moment of its own
+        (a visitor leaves while the view waits for it) holds it there, instead
+        of racing the fake API's latency on a machine of unknown load.
+        """
+        with self._lock:
+            self._held.add(path)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.discard(path)
 
     def __enter__(self) -> JudgeAPI:
         self._thread.start()
@@ -258,9 +348,39 @@ class Site:
         """Send every (method, path) at the same moment, one thread each: (seconds, replies)."""
         return together(self.client, requests)
 
-    def leave_after(self, seconds: float, path: str) -> Reply:
-        """A visitor who gives up after `seconds` (as `curl --max-time`)."""
-        return self.request("GET", path, timeout=seconds)
+    def leave_once_called(
+        self, path: str, api_path: str, timeout: float = START_TIMEOUT
+    ) -> Reply | None:
+        """A visitor who asks for `path` and leaves as soon as the view has called the fake
+        API's `api_path`: None once left. A Reply instead when the server answered before
+        calling it, or when it did not call it within `timeout` seconds (an error Reply).
+
+        Unlike `curl --max-time`, the moment of leaving does not race the server's start:
+        the visitor always leaves while the view waits for its call (held, see `holding`).
+        """
+        records = self.api.records
+        calls = records.calls[api_path]
+        port = int(self.url.rsplit(":", 1)[1])
+        started = time.perf_counter()
+        with socket.create_connection((HOST, port), timeout=timeout) as visitor:
+            visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+            while records.calls[api_path] == calls:
+                if time.perf_counter() - started > timeout:
+                    error = f"no call to {api_path} within {timeout:g} s"
+                    return Reply(None, b"", error, started, time.perf_counter())
+                if select.select([visitor], [], [], 0.01)[0]:
+                    return _raw_reply(visitor.recv(MAX_BODY), started)
+        return None
+
+
+def _raw_reply(received: bytes, started: float) -> Reply:
+    """What a raw HTTP/1.1 answer's first bytes say: its status and the body read so far."""
+    if not received:
+        return Reply(None, b"", "the server closed the connection", started, time.perf_counter())
+    head, _, body = received.partition(b"\r\n\r\n")
+    status = head.split(b" ", 2)[1:2]
+    code = int(status[0]) if status and status[0].isdigit() else None
+    return Reply(code, body, None, started, time.perf_counter())
 
 
 def send(
@@ -359,8 +479,6 @@ def serve_course(
 ) -> Iterator[Site]:
     """uvicorn serving the course at `tree` in the sandbox, its database at the URL `database`
     (by default `home/db.sqlite3`)."""
-    port = free_port()
-    command = uvicorn_command(python, port, MAX_REQUESTS)
     database = database or f"sqlite:///{home / 'db.sqlite3'}"
     environment = sandbox.environment(
         home,
@@ -369,13 +487,27 @@ def serve_course(
         AWAITLINGS_API=api.url,
         PYTHONPATH=str(tree),  # the grader's own checkout is out of the learner's sight
     )
-    process = sandbox.popen(
-        command, tree, environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    output = OutputTail(process.stdout)
+    for attempt in range(1, PORT_TRIES + 1):
+        port = free_port()
+        command = uvicorn_command(python, port, MAX_REQUESTS)
+        process = sandbox.popen(
+            command, tree, environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        output = OutputTail(process.stdout)
+        try:
+            pid = server_pid(sandbox, process.pid)
+            _wait_until_listening(port, process, output)
+        except ServerDidNotStart:
+            sandbox.end(process)
+            # another process bound the port first: not the learner's doing, try another
+            if "address already in use" in output.text() and attempt < PORT_TRIES:
+                continue
+            raise
+        except BaseException:
+            sandbox.end(process)
+            raise
+        break
     try:
-        pid = server_pid(sandbox, process.pid)
-        _wait_until_listening(port, process, output)
         yield Site(f"http://{HOST}:{port}", pid, api, home, output, database, sandbox, python)
     finally:
         sandbox.end(process)

@@ -1,0 +1,75 @@
+"""The outside check's servers (`grader/sealed/site.py`) start and behave on a busy machine.
+
+Its ports are never given away before a server binds them, and the judge's
+fake API holds a call for as long as a scenario needs it in flight
+(`JudgeAPI.holding`): that lets exercise 05's scenario have a visitor leave
+while the view waits for its call, on a machine of any load. The call is not
+answered, and no read timeout of the caller's own ends it, until the hold
+ends; only the caller leaving does.
+"""
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from course.fake_api import Behaviour
+from grader.sealed.site import FIRST_PORT, HOST, JudgeAPI, free_port
+
+pytestmark = pytest.mark.timeout(60)
+
+PATH = "/forecast"
+
+
+def wait_for_call(api: JudgeAPI) -> None:
+    deadline = time.monotonic() + 30
+    while api.records.calls[PATH] == 0:
+        assert time.monotonic() < deadline, "the call never reached the fake API"
+        time.sleep(0.01)
+
+
+def test_free_ports_lie_below_the_ephemeral_range_and_are_never_offered_twice() -> None:
+    ephemeral = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+
+    ports = [free_port() for _ in range(50)]
+
+    assert len(set(ports)) == len(ports), "a port was offered twice"
+    assert all(FIRST_PORT <= port < ephemeral for port in ports), ports
+
+
+def test_a_held_call_outlasts_the_callers_read_timeout_and_is_answered_once_released() -> None:
+    outcome: list[object] = []
+
+    def call(url: str) -> None:
+        try:
+            outcome.append(httpx.get(url, timeout=0.3))
+        except httpx.HTTPError as error:
+            outcome.append(error)
+
+    with JudgeAPI(Behaviour(latency=0)) as api:
+        with api.holding(PATH):
+            caller = threading.Thread(target=call, args=(api.url + PATH,))
+            caller.start()
+            wait_for_call(api)
+            time.sleep(1)  # over three of the caller's read timeouts
+            assert api.records.in_flight[PATH] == 1, "a held call ended before its hold"
+        caller.join(timeout=30)
+
+    [response] = outcome
+    assert isinstance(response, httpx.Response), f"the caller got {response!r}"
+    assert response.status_code == 200
+    assert set(response.json()) == {"city", "temperature", "sky"}
+    assert (api.records.answered[PATH], api.records.abandoned[PATH]) == (1, 0)
+
+
+def test_a_held_call_whose_caller_leaves_is_abandoned() -> None:
+    with JudgeAPI(Behaviour(latency=0)) as api, api.holding(PATH):
+        with socket.create_connection((HOST, api.port), timeout=30) as caller:
+            caller.sendall(f"GET {PATH} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+            wait_for_call(api)
+        api.settle()
+
+        assert (api.records.answered[PATH], api.records.abandoned[PATH]) == (0, 1)
