@@ -195,6 +195,15 @@ class FakeAPI:
         return calls
 
 
+def connections_to(port: int) -> int:
+    """How many connections to 127.0.0.1:`port` are open now, as the kernel lists them: a
+    server's call to a fake API shows there before the API has read a byte of it."""
+    target = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp", encoding="ascii") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(row[2] == target and row[3] == "01" for row in rows)  # 01: established
+
+
 @contextlib.contextmanager
 def fake_api(
     tree: Path, latency: float, port: int | None = None, options: tuple[str, ...] = ()

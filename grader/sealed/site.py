@@ -352,25 +352,38 @@ class Site:
         self, path: str, api_path: str, timeout: float = START_TIMEOUT
     ) -> Reply | None:
         """A visitor who asks for `path` and leaves as soon as the view has called the fake
-        API's `api_path`: None once left. A Reply instead when the server answered before
-        calling it, or when it did not call it within `timeout` seconds (an error Reply).
-
-        Unlike `curl --max-time`, the moment of leaving does not race the server's start:
-        the visitor always leaves while the view waits for its call (held, see `holding`).
-        """
+        API's `api_path` (held there, see `JudgeAPI.holding`): see `leave_when`."""
         records = self.api.records
         calls = records.calls[api_path]
-        port = int(self.url.rsplit(":", 1)[1])
-        started = time.perf_counter()
-        with socket.create_connection((HOST, port), timeout=timeout) as visitor:
-            visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
-            while records.calls[api_path] == calls:
-                if time.perf_counter() - started > timeout:
-                    error = f"no call to {api_path} within {timeout:g} s"
-                    return Reply(None, b"", error, started, time.perf_counter())
-                if select.select([visitor], [], [], 0.01)[0]:
-                    return _raw_reply(visitor.recv(MAX_BODY), started)
-        return None
+
+        def called() -> bool:
+            return records.calls[api_path] > calls
+
+        return leave_when(self.url, path, called, f"no call to {api_path}", timeout)
+
+
+def leave_when(
+    url: str, path: str, ready: Callable[[], bool], waiting_for: str, timeout: float
+) -> Reply | None:
+    """A visitor who asks `url` for `path` and leaves as soon as `ready()`: None once left.
+    A Reply instead when the server answered first, or when `ready()` did not come true
+    within `timeout` seconds (an error Reply starting with `waiting_for`).
+
+    Unlike `curl --max-time`, the moment of leaving does not race the server's
+    start on a loaded machine: the visitor leaves at the step of the view it
+    means to interrupt.
+    """
+    port = int(url.rsplit(":", 1)[1])
+    started = time.perf_counter()
+    with socket.create_connection((HOST, port), timeout=timeout) as visitor:
+        visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+        while not ready():
+            if time.perf_counter() - started > timeout:
+                error = f"{waiting_for} within {timeout:g} s"
+                return Reply(None, b"", error, started, time.perf_counter())
+            if select.select([visitor], [], [], 0.01)[0]:
+                return _raw_reply(visitor.recv(MAX_BODY), started)
+    return None
 
 
 def _raw_reply(received: bytes, started: float) -> Reply:
