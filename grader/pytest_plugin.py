@@ -24,6 +24,7 @@ import pytest
 MAX_MESSAGE = 2_000
 _results_file = None
 _running = ""  # the test started and not yet finished, if any
+_spent: dict[str, float] = {}  # seconds each test took so far, by node id
 _ended_by = ""  # how learner code ended the session early: "pytest.exit", "interrupt"…
 
 
@@ -119,6 +120,7 @@ def timeout_message(report: pytest.TestReport, message: str) -> str | None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _spent[report.nodeid] = _spent.get(report.nodeid, 0.0) + report.duration
     if report.when == "call" or report.outcome != "passed":
         message = short_message(report) if report.failed or report.skipped else ""
         timed_out = timeout_message(report, message)
@@ -131,6 +133,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
                 "message": timed_out or message,
                 "timeout": timed_out is not None,
                 "xfail": hasattr(report, "wasxfail"),
+                "seconds": round(_spent[report.nodeid], 3),  # so far: setup and call
             }
         )
 

@@ -45,7 +45,8 @@ def as_json(results: list[ExerciseResult], sealed: dict[str, Any] | None = None)
                 "status": r.status,
                 "message": r.message,
                 "tests": [
-                    {"name": t.name, "status": t.status, "message": t.message} for t in r.tests
+                    {"name": t.name, "status": t.status, "message": t.message, "seconds": t.seconds}
+                    for t in r.tests
                 ],
                 **({"outside": r.outside, "flags": r.flags} if sealed else {}),
             }

@@ -24,6 +24,7 @@ class TestResult:
     name: str
     status: Status
     message: str = ""
+    seconds: float = 0.0  # its setup and call (and a teardown that failed), as pytest timed them
 
 
 @dataclass

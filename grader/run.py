@@ -37,6 +37,7 @@ DEFAULT_BUDGET = 120.0  # seconds for one child process
 OUTPUT_TAIL = 4_000  # bytes of the child's output kept for a crash report
 MAX_RESULTS = 16 << 20  # bytes of a results file read at most (a few kilobytes per test)
 POLL = 0.05  # seconds between looks at a running child
+DAY = 86_400.0  # seconds: longer than any test takes
 EXIT_GRACE = 2.0  # seconds a finished session gets to exit
 INTERRUPTED = 2  # pytest.ExitCode.INTERRUPTED, without importing pytest here
 
@@ -400,7 +401,13 @@ def collate(exercises: list[Exercise], run: Run) -> dict[str, ExerciseResult]:
             status = "failed"
         else:
             status = "error"  # setup failed: the exercise's code could not even run
-        _add_test(result, TestResult(name_of_test(record["nodeid"]), status, record["message"]))
+        seconds = record.get("seconds")
+        # learner code may have written it: a day at most (JSON has no infinity)
+        seconds = (
+            float(seconds) if isinstance(seconds, (int, float)) and 0 <= seconds < DAY else 0.0
+        )
+        test = TestResult(name_of_test(record["nodeid"]), status, record["message"], seconds)
+        _add_test(result, test)
     if not run.finished:
         _mark_unfinished(results, run)
     else:
@@ -440,11 +447,12 @@ def _mark_tests_that_never_ran(results: dict[str, ExerciseResult], run: Run) -> 
 
 
 def _add_test(result: ExerciseResult, test: TestResult) -> None:
-    # A test reports its call, then its teardown: keep the worse outcome.
+    # A test reports its call, then its teardown: keep the worse outcome, and the time of both.
     for index, existing in enumerate(result.tests):
         if existing.name == test.name:
             if test.status != "passed":
                 result.tests[index] = test
+            result.tests[index].seconds = max(existing.seconds, test.seconds)
             return
     result.tests.append(test)
 

@@ -67,6 +67,19 @@ def test_a_call_that_passed_and_a_teardown_that_failed_is_an_error():
     assert (result.status, result.score, result.message) == ("error", 0, "teardown broke")
 
 
+def test_a_test_takes_the_time_of_its_last_record_and_forged_times_count_for_nothing():
+    result = one(
+        FIRST,
+        {**record(FIRST, "test_a"), "seconds": 1.5},
+        {**record(FIRST, "test_a", when="teardown", outcome="failed"), "seconds": 2.25},
+        {**record(FIRST, "test_b"), "seconds": 1e309},  # infinity, as json.loads reads it
+        {**record(FIRST, "test_c"), "seconds": "long"},
+        {**record(FIRST, "test_d"), "seconds": -3},
+    )
+
+    assert [test.seconds for test in result.tests] == [2.25, 0.0, 0.0, 0.0]
+
+
 def test_a_setup_that_failed_is_an_error_not_a_failure():
     result = one(FIRST, record(FIRST, "test_a", when="setup", outcome="failed"))
 
@@ -325,5 +338,6 @@ def test_the_plugin_reports_setup_teardown_and_xfail_as_pytest_does(tmp_path):
     teardown, setup, xfail = grade(tree, exercises, test_timeout=60)
 
     assert (teardown.status, setup.status, xfail.status) == ("error", "error", "tampered")
+    assert teardown.tests[0].seconds > 0, "the plugin reports how long a test took"
     assert "teardown broke" in teardown.message
     assert "setup broke" in setup.message
