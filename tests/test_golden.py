@@ -5,8 +5,9 @@ situation, with `situation.toml` (the exercises the course is cut down to,
 those solved, the grader's arguments and its exit status), `files/` laid over
 the course as a learner would have edited it, and the exact output expected,
 written by hand and read by a person: never produced by the code under test.
-Only durations are masked (the run's, and each test's in JSON). A change to a message changes these files
-on purpose; review the difference as a learner would read it.
+Only durations are masked (the run's, and each test's in JSON). A change to a
+message changes these files on purpose; review the difference as a learner
+would read it.
 """
 
 from __future__ import annotations
