@@ -129,27 +129,33 @@ CLASSROOM_STATUS = {"passed": "pass", "failed": "fail"}
 def classroom(results: list[ExerciseResult]) -> dict[str, Any]:
     """The result an autograding grader action hands to `autograding-grading-reporter`.
 
-    The reporter scores `max_score * passed tests / tests`, so each exercise is
-    one test: it passes only when all of the exercise's tests do.
+    Each exercise is one test, as it passes only when all of its tests do,
+    with every field the classroom graders emit (`autograding-command-grader`):
+    the reporter prints `line_no` unless it is 0, and `test_code` below each
+    test; `duration` is in milliseconds. The reporter's "Points" notice sums
+    the tests' `score`; its console table shows `max_score * passed / tests`,
+    which differs from that sum only when exercises carry unequal points.
     """
     _, max_score = total_score(results)
     statuses = {r.status for r in results}
     overall = "pass" if statuses == {"passed"} else ("fail" if "failed" in statuses else "error")
-    return {
-        "version": 1,
-        "status": overall,
-        "max_score": max_score,
-        "tests": [
+    tests = []
+    for r in results:
+        where = LEARNER_LINE.search(r.message)
+        tests.append(
             {
                 "name": f"{label(r)} — {r.exercise.title}",
                 "status": CLASSROOM_STATUS.get(r.status, "error"),
-                "message": r.message,
                 "score": r.score,
                 "max_score": r.exercise.points,
+                "message": r.message,
+                "test_code": f"python grader run {r.exercise.number:02d}",
+                "filename": where.group(1) if where else "",
+                "line_no": int(where.group(2)) if where else 0,
+                "duration": round(sum(test.seconds for test in r.tests) * 1000),
             }
-            for r in results
-        ],
-    }
+        )
+    return {"version": 1, "status": overall, "max_score": max_score, "tests": tests}
 
 
 def classroom_output(results: list[ExerciseResult]) -> str:
