@@ -31,7 +31,7 @@ from grader.integrity import (
     tampering,
     write_manifest,
 )
-from grader.outputs import OutputError, check_outputs, publish
+from grader.outputs import JUNIT_FLAVORS, OutputError, check_outputs, publish
 from grader.report import as_json, hint_line, show_list, show_progress
 from grader.results import ExerciseResult
 from grader.run import DEFAULT_BUDGET, grade, warm_worker
@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON document on stdout (see README)"
     )
     parser.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
+    parser.add_argument(
+        "--junit-flavor",
+        choices=JUNIT_FLAVORS,
+        default="strict",
+        help="strict: the attributes Jenkins' schema allows (default); gitlab: also `file`, "
+        "the learner's file a failure names, for GitLab's test report",
+    )
     parser.add_argument(
         "--gradescope", metavar="FILE", help="also write a Gradescope results.json to FILE"
     )
@@ -345,6 +352,7 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
         results,
         time.monotonic() - started,
         junit=args.junit,
+        junit_flavor=args.junit_flavor,
         gradescope_file=args.gradescope,
         to_classroom=args.classroom,
         stdout_is_json=args.json,

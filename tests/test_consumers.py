@@ -2,7 +2,7 @@
 
 The expectations are written here by hand from the fixture's results, never
 computed by the code under test: the reporter's totals, what its console
-shows per test.
+shows per test, the counts of a JUnit file and what GitLab makes of it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from course.catalog import load_exercises
-from grader.outputs import classroom_output
+from grader.outputs import classroom_output, junit_xml
 from grader.results import ExerciseResult, TestResult
 
 EXERCISES = load_exercises()
@@ -89,3 +90,71 @@ def test_the_classroom_result_decodes_to_what_the_reporter_reads(results):
     )
     assert document["tests"][0]["duration"] == 500
     assert document["tests"][3]["message"] == NASTY
+
+
+# JUnit XML: Jenkins' schema, GitLab's parser
+
+
+def test_strict_junit_validates_against_jenkins_schema(results):
+    schema = etree.XMLSchema(etree.parse(str(CONSUMERS / "jenkins-junit/junit-10.xsd")))
+
+    document = etree.fromstring(junit_xml(results, 3.25).encode())  # lxml's strict parser
+
+    assert schema.validate(document), schema.error_log
+
+
+def test_junit_counts_times_and_keeps_every_message_readable(results):
+    root = etree.fromstring(junit_xml(results, 3.25).encode())
+    suites = root.findall("testsuite")
+
+    counted = [(s.get("tests"), s.get("failures"), s.get("errors"), s.get("time")) for s in suites]
+    assert counted == [
+        ("2", "0", "0", "0.500"),
+        ("2", "1", "0", "1.500"),
+        ("1", "0", "1", "2.000"),
+        ("1", "0", "1", "0.000"),  # no tests: the exercise's own testcase, an error
+    ]
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("6", "1", "2")
+    assert [case.get("time") for case in suites[1]] == ["0.000", "1.500"]
+    crashed = suites[3].find("testcase/error")
+    expected = NASTY.replace("\x1b", "\\x1b").replace("\x00", "\\x00")
+    assert crashed.get("message") == expected
+    assert crashed.text == expected.replace("\r\n", "\n")  # XML reads a line end as \n
+
+
+def gitlab_test_cases(xml: bytes) -> list[dict]:
+    """The test cases GitLab makes of a JUnit report, as its parser does
+    (gitlabhq `lib/gitlab/ci/parsers/test/junit.rb`): every testcase of each
+    testsuite under the one `testsuites`, its status from a `failure`, `error`
+    or `skipped` child, and its `classname`, `name`, `file` and `time`."""
+    cases = []
+    for suite in etree.fromstring(xml).iter("testsuite"):
+        for case in suite.findall("testcase"):
+            if case.find("failure") is not None:
+                status = "failed"
+            elif case.find("error") is not None:
+                status = "error"
+            elif case.find("skipped") is not None:
+                status = "skipped"
+            else:
+                status = "success"
+            attributes = {key: case.get(key) for key in ("classname", "name", "file", "time")}
+            cases.append({"suite": suite.get("name"), "status": status, **attributes})
+    return cases
+
+
+def test_gitlab_reads_each_test_with_its_status_time_and_the_learners_file(results):
+    cases = gitlab_test_cases(junit_xml(results, 3.25, "gitlab").encode())
+
+    first, second, third, fourth = (e.id for e in EXERCISES[:4])
+    assert [(c["suite"], c["name"], c["status"]) for c in cases] == [
+        (first, "test_a", "success"),
+        (first, "test_b", "success"),
+        (second, "test_a", "success"),
+        (second, "test_b", "failed"),
+        (third, "test_a", "error"),
+        (fourth, "exercise", "error"),
+    ]
+    assert cases[3]["file"] == "exercises/ex02_x/views.py"
+    assert [c["file"] for c in cases if c is not cases[3]] == [None] * 5
+    assert cases[3]["time"] == "1.500" and cases[3]["classname"] == second
