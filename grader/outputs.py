@@ -115,10 +115,18 @@ def step_summary(results: list[ExerciseResult]) -> str:
         "|---|---|---|---|",
     ]
     for r in results:
-        # a message is the learner's code's to write: `\|` must not end the cell either
-        why = r.message.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-        rows.append(f"| {label(r)} | {r.status} | {r.score}/{r.exercise.points} | {why} |")
+        rows.append(
+            f"| {label(r)} | {r.status} | {r.score}/{r.exercise.points} | {_cell(r.message)} |"
+        )
     return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    """`text` as one Markdown table cell, shown as written: a message is the learner's code's
+    to write, and neither `\\|` nor `<b>` may end the cell or become markup."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.splitlines())
 
 
 def _escape(text: str, *, prop: bool = False) -> str:
@@ -126,16 +134,24 @@ def _escape(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
+ANNOTATIONS_SHOWN = 10  # GitHub shows at most 10 `::error` annotations of a step
+
+
 def annotations(results: list[ExerciseResult]) -> list[str]:
-    """`::error` workflow commands, placed on the learner's line where the message names one."""
+    """`::error` workflow commands, placed on the learner's line where the message names one;
+    past ANNOTATIONS_SHOWN, one notice says how many more the step summary lists."""
     lines = []
     for r in results:
         if r.status == "passed":
             continue
         title = _escape(f"{label(r)}: {r.status}", prop=True)
         where = LEARNER_LINE.search(r.message)
-        place = f"file={where.group(1)},line={where.group(2)}," if where else ""
+        place = f"file={_escape(where[1], prop=True)},line={where[2]}," if where else ""
         lines.append(f"::error {place}title={title}::{_escape(r.message)}")
+    if len(lines) > ANNOTATIONS_SHOWN:
+        more = len(lines) - ANNOTATIONS_SHOWN
+        notice = f"{more} more exercise(s) do not pass: the step summary lists every one"
+        lines[ANNOTATIONS_SHOWN:] = [f"::notice title=awaitlings::{_escape(notice)}"]
     return lines
 
 

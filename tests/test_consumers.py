@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from markdown_it import MarkdownIt
 
 from course.catalog import load_exercises
-from grader.outputs import classroom_output, junit_xml
+from grader.outputs import annotations, classroom_output, junit_xml, step_summary
 from grader.results import ExerciseResult, TestResult
 
 EXERCISES = load_exercises()
@@ -158,3 +159,63 @@ def test_gitlab_reads_each_test_with_its_status_time_and_the_learners_file(resul
     assert cases[3]["file"] == "exercises/ex02_x/views.py"
     assert [c["file"] for c in cases if c is not cases[3]] == [None] * 5
     assert cases[3]["time"] == "1.500" and cases[3]["classname"] == second
+
+
+# GitHub: workflow commands and the step summary
+
+
+def runner_reads(line: str) -> tuple[str, dict[str, str], str]:
+    """A workflow command as GitHub's runner parses it (actions/runner,
+    `ActionCommand.TryParseV2`): `::name k=v,k=v::data`, each property and the
+    data unescaped, `%25` last so that an escaped escape stays one."""
+
+    def unescape(text: str, prop: bool) -> str:
+        text = text.replace("%0D", "\r").replace("%0A", "\n")
+        if prop:
+            text = text.replace("%3A", ":").replace("%2C", ",")
+        return text.replace("%25", "%")
+
+    assert line.startswith("::") and "\n" not in line and "\r" not in line, line
+    head, data = line[2:].split("::", 1)
+    name, _, listed = head.partition(" ")
+    properties = {}
+    for pair in filter(None, listed.split(",")):
+        key, value = pair.split("=", 1)
+        properties[key] = unescape(value, prop=True)
+    return name, properties, unescape(data, prop=False)
+
+
+def test_an_annotation_reaches_github_as_written(results):
+    results[1].tests[1].message = f"{NASTY} at exercises/ex02_x/views.py:18"
+
+    commands = [runner_reads(line) for line in annotations(results)]
+
+    second = f"{EXERCISES[1].number:02d} {EXERCISES[1].id}"
+    assert commands[0] == (
+        "error",
+        {"file": "exercises/ex02_x/views.py", "line": "18", "title": f"{second}: failed"},
+        f"{NASTY} at exercises/ex02_x/views.py:18",
+    )
+    assert commands[2][2] == NASTY
+
+
+def test_past_ten_annotations_a_notice_says_how_many_more(results):
+    failing = [ExerciseResult(e, [TestResult("test_a", "failed", "wrong")]) for e in EXERCISES]
+
+    commands = [runner_reads(line) for line in annotations(failing)]
+
+    assert [name for name, _, _ in commands] == ["error"] * 10 + ["notice"]
+    assert commands[-1][2].startswith(f"{len(EXERCISES) - 10} more exercise(s) do not pass")
+
+
+def test_the_step_summary_renders_one_row_per_exercise_with_messages_as_written(results):
+    results[3].problem_message = NASTY + " \\| <script>x</script>"
+
+    html = MarkdownIt("commonmark").enable("table").render(step_summary(results))  # as GFM
+
+    table = etree.fromstring(html[html.index("<table>") :], etree.HTMLParser())
+    rows = table.findall(".//tbody/tr")
+    assert [len(row.findall("td")) for row in rows] == [4] * 4
+    why = "".join(rows[3].findall("td")[3].itertext())
+    written = " ".join((NASTY + " \\| <script>x</script>").splitlines())
+    assert why == written.replace("\x00", "\ufffd")  # CommonMark shows a NUL so
