@@ -88,6 +88,7 @@ def gradescope(results: list[ExerciseResult], seconds: float) -> dict[str, Any]:
         "execution_time": round(seconds, 3),
         "output": f"{sum(r.status == 'passed' for r in results)}/{len(results)} exercises pass "
         f"({score}/{max_score} points). Run `python grader` for the next step.",
+        "output_format": "text",  # messages are plain text: a learner's `<b>` shows as written
         "tests": [
             {
                 "name": f"{label(r)} — {r.exercise.title}",
@@ -97,6 +98,7 @@ def gradescope(results: list[ExerciseResult], seconds: float) -> dict[str, Any]:
                 "output": "\n".join(
                     [r.message or "All tests pass."] + [f"{t.status}: {t.name}" for t in r.tests]
                 ),
+                "output_format": "text",
                 "visibility": "visible",
             }
             for r in results

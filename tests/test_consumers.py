@@ -15,12 +15,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 from lxml import etree
 from markdown_it import MarkdownIt
 
-from course.catalog import load_exercises
-from grader.outputs import annotations, classroom_output, junit_xml, step_summary
+from course.catalog import ROOT, load_exercises
+from grader.outputs import annotations, classroom_output, gradescope, junit_xml, step_summary
+from grader.report import as_json
 from grader.results import ExerciseResult, TestResult
 
 EXERCISES = load_exercises()
@@ -219,3 +221,42 @@ def test_the_step_summary_renders_one_row_per_exercise_with_messages_as_written(
     why = "".join(rows[3].findall("td")[3].itertext())
     written = " ".join((NASTY + " \\| <script>x</script>").splitlines())
     assert why == written.replace("\x00", "\ufffd")  # CommonMark shows a NUL so
+
+
+# JSON: Gradescope's documented format, and our own schema
+
+
+def test_gradescope_results_keep_to_the_documented_format(results):
+    schema = json.loads((CONSUMERS / "gradescope/results.schema.json").read_text())
+
+    document = json.loads(json.dumps(gradescope(results, 3.25)))
+
+    jsonschema.validate(document, schema)
+    assert document["execution_time"] == 3.25
+    assert [test["status"] for test in document["tests"]] == [
+        "passed",
+        "failed",
+        "failed",
+        "failed",
+    ]
+    assert document["output_format"] == "text"
+
+
+RESULTS_SCHEMA = json.loads((ROOT / "grader/results.schema.json").read_text(encoding="utf-8"))
+
+
+def test_the_json_output_keeps_to_the_schema_the_grader_ships(results):
+    jsonschema.Draft202012Validator.check_schema(RESULTS_SCHEMA)
+    sealed = {"mode": "sealed", "submission": "/x", "confinement": "as nobody", "ignored": []}
+    results[0].outside, results[0].flags = "", ["views.py:3 imports ctypes"]
+
+    for document in (as_json(results), as_json(results, sealed)):
+        jsonschema.validate(json.loads(document), RESULTS_SCHEMA)
+
+
+def test_the_schema_refuses_what_the_grader_never_writes(results):
+    document = json.loads(as_json(results))
+    document["exercises"][1]["tests"][0]["status"] = "tampered"  # an exercise's status only
+
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, RESULTS_SCHEMA)

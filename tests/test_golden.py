@@ -12,16 +12,19 @@ would read it.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tomllib
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from course.catalog import ROOT
 from grader.workspace import copy_course
 from tests.conftest import Course
+from tests.test_consumers import RESULTS_SCHEMA
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -54,6 +57,8 @@ def test_the_grader_prints_what_is_written(folder: Path, tmp_path: Path):
     done = course.grader(*spec["args"])
 
     expected = (folder / spec["expect"]).read_text(encoding="utf-8")
+    if "--json" in spec["args"]:
+        jsonschema.validate(json.loads(done.stdout), RESULTS_SCHEMA)
     masked = TEST_SECONDS.sub('"seconds": …', DURATION.sub("Graded in … s", done.stdout))
     assert masked == expected, done.stderr
     assert done.returncode == spec["exit"], done.stderr
