@@ -22,10 +22,23 @@ from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 
 from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exercises
 from grader.cache import ResultCache
+from grader.classreport import write_report
 from grader.discover import UnknownExercise, find_exercise
+from grader.gradebook import (
+    GradebookError,
+    Learner,
+    LearnerGrade,
+    find_learners,
+    grade_class,
+    listed,
+    read_gradebooks,
+    shard,
+    write_gradebook,
+)
 from grader.integrity import (
     read_manifest,
     tampering,
@@ -178,6 +191,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="maintainers: export the repository a learner receives (no solutions/, no tests/)",
     )
     template.add_argument("directory", metavar="DIR", help="a new or empty folder")
+    gradebook = commands.add_parser(
+        "gradebook",
+        help="teachers: the grade of record of a class, each learner's repository sealed-graded "
+        "(`gradebook merge DIR...` joins shards)",
+    )
+    gradebook.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="a learner's repository (folder or git URL), a folder of them, or a file listing "
+        "them one per line",
+    )
+    gradebook.add_argument(
+        "--out", metavar="DIR", default="gradebook", help="where to write the report (gradebook/)"
+    )
+    gradebook.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="learners graded side by side (default: the machine's cores)",
+    )
+    gradebook.add_argument(
+        "--shard", metavar="K/N", help="grade only the K-th of N shards (a CI matrix)"
+    )
     commands.add_parser(
         "manifest",
         help="maintainers: record the starter files and protected files' digests after a change "
@@ -229,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         errors.print(f"[red]The course is malformed:[/] {escape(str(error))}")
         return USAGE_ERROR
-    except (UnknownExercise, OutputError, SubmissionError) as error:
+    except (UnknownExercise, OutputError, SubmissionError, GradebookError) as error:
         errors.print(f"[red]{escape(str(error))}[/]")
         return USAGE_ERROR
     except OSError as error:  # a read-only checkout, a full disk: one line, not a traceback
@@ -625,6 +663,43 @@ def cmd_template(console: Console, args: argparse.Namespace, exercises: list[Exe
     return 1 if export.problems else 0
 
 
+def cmd_gradebook(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    """Grade a class (or one shard of it), or merge shards; write gradebook.json, .csv, .html."""
+    out = Path(args.out)
+    if args.sources[0] == "merge":
+        graded, grades = read_gradebooks([Path(source) for source in args.sources[1:]])
+    else:
+        learners = find_learners(args.sources)
+        if args.shard:
+            learners = shard(learners, args.shard)
+        graded, grades = listed(exercises), grade_with_progress(learners, args.jobs)
+    written = [
+        write_gradebook(out, graded, grades, args.shard or ""),
+        *write_report(out, graded, grades),
+    ]
+    ungraded = [grade.name for grade in grades if grade.problem]
+    console.print(f"{len(grades)} learners: {', '.join(str(path) for path in written)}")
+    if ungraded:
+        console.print(f"[red]Not graded:[/] {escape(', '.join(ungraded))} (see the report)")
+    return 1 if ungraded else 0
+
+
+def grade_with_progress(learners: list[Learner], jobs: int) -> list[LearnerGrade]:
+    """`grade_class`, with a progress bar on a terminal, a line per learner elsewhere."""
+    status = Console(stderr=True, soft_wrap=True)
+    if not status.is_terminal:
+        done = iter(range(1, len(learners) + 1))
+
+        def said(grade: LearnerGrade) -> None:
+            outcome = grade.problem or f"{grade.score}/{grade.max_score}"
+            status.print(f"[{next(done)}/{len(learners)}] {escape(grade.name)}: {escape(outcome)}")
+
+        return grade_class(learners, jobs, said)
+    with Progress(console=status, transient=True) as progress:
+        task = progress.add_task("Grading the class", total=len(learners))
+        return grade_class(learners, jobs, lambda grade: progress.advance(task))
+
+
 COMMANDS = {
     "progress": cmd_progress,
     "list": cmd_list,
@@ -636,4 +711,5 @@ COMMANDS = {
     "verify": cmd_verify,
     "manifest": cmd_manifest,
     "template": cmd_template,
+    "gradebook": cmd_gradebook,
 }
