@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON document on stdout (see README)"
     )
+    parser.add_argument(
+        "--json-file", metavar="FILE", help="also write the JSON document to FILE (see README)"
+    )
     parser.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     parser.add_argument(
         "--junit-flavor",
@@ -251,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "progress":  # checked before grading, so no run is wasted
             check_outputs(
+                json_file=args.json_file,
                 junit=args.junit,
                 gradescope_file=args.gradescope,
                 to_classroom=args.classroom,
@@ -323,7 +327,7 @@ def grade_with_status(
 def for_machines(args: argparse.Namespace) -> bool:
     """True when a machine reads the verdicts (CI, a classroom, a platform): those are always
     graded fresh, never taken from `.awaitlings/results.json`, which a learner can commit."""
-    return bool(args.json or args.junit or args.gradescope or args.classroom)
+    return bool(args.json or args.json_file or args.junit or args.gradescope or args.classroom)
 
 
 def grade_checked(
@@ -386,6 +390,9 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
         results = sealed.results
     else:
         results = grade_with_status(args, exercises, quiet=args.json)
+    about = sealed_about(sealed) if sealed else None
+    if args.json_file:
+        Path(args.json_file).write_text(as_json(results, about) + "\n", encoding="utf-8")
     printed = publish(
         results,
         time.monotonic() - started,
@@ -396,7 +403,6 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
         stdout_is_json=args.json,
         environ=dict(os.environ),
     )
-    about = sealed_about(sealed) if sealed else None
     if args.json:
         sys.stdout.write(as_json(results, about) + "\n")
     else:

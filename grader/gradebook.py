@@ -27,15 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from course.catalog import ROOT, Exercise
 
 GRADE_TIMEOUT = 1800.0  # seconds for one learner's sealed grade (about a minute as a rule)
 CLONE_TIMEOUT = 300.0  # seconds for `git clone` of one learner's repository
 MAX_DOCUMENT = 16 << 20  # bytes of the grader's JSON document read at most
-SCHEMA = json.loads((ROOT / "grader/results.schema.json").read_text(encoding="utf-8"))
 GRADEBOOK = "gradebook.json"
+SEALED_DOCUMENT = {"score", "max_score", "sealed", "exercises"}  # grader/results.schema.json
 # Files of a submission that sealed grading ignores, and that no honest learner changes: a
 # change there tried to alter the tests or the grader, so the teacher should look.
 PROTECTED_PREFIXES = ("exercises/", "grader/", "course/", "solutions/", "tests/")
@@ -215,12 +213,11 @@ def _sealed_grade(folder: Path, output: Path, timeout: float) -> dict:
         raw = stdout.read(MAX_DOCUMENT)
     try:
         document = json.loads(raw)
-        jsonschema.validate(document, SCHEMA)
-    except (ValueError, jsonschema.ValidationError):
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or not document.keys() >= SEALED_DOCUMENT:
         said = done.stderr.decode(errors="replace").strip()[-300:]
-        raise GradingFailed(f"the grader gave no result (exit {done.returncode}): {said}") from None
-    if "sealed" not in document:
-        raise GradingFailed("the grader's result is not a sealed grade")
+        raise GradingFailed(f"the grader gave no result (exit {done.returncode}): {said}")
     return document
 
 

@@ -208,9 +208,10 @@ def check_outputs(
     gradescope_file: str | None,
     to_classroom: bool,
     environ: dict[str, str],
+    json_file: str | None = None,
 ) -> None:
-    """Raise OutputError unless every file `publish` would write can be written."""
-    wanted = [("--junit", junit), ("--gradescope", gradescope_file)]
+    """Raise OutputError unless every file asked for (`publish`'s, --json-file) can be written."""
+    wanted = [("--json-file", json_file), ("--junit", junit), ("--gradescope", gradescope_file)]
     if to_classroom:
         wanted.append(("$GITHUB_OUTPUT", environ.get("GITHUB_OUTPUT")))
     if environ.get("GITHUB_ACTIONS") == "true":

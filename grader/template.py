@@ -9,8 +9,8 @@ keeps the full one.
 
 What is exported: everything git tracks (`git ls-files`; without git, the
 tree without `.git`, virtualenvs, the learner's state and bytecode), except
-`LEFT_OUT`: the answers and the maintainers' tools (`benchmarks/`, `.ci/`),
-which run only beside them. `grader/shipped.json` and `grader/manifest.json`
+`LEFT_OUT`: the answers and the maintainers' tools (`benchmarks/`, `.ci/`,
+their CI workflow), which run only beside them. `grader/shipped.json` and `grader/manifest.json`
 stay (reset and the integrity check need them); neither lists a file left
 out, and the export is checked to match them. The README's maintainers' part,
 between `<!-- maintainers -->` and `<!-- /maintainers -->`, names files that
@@ -29,11 +29,12 @@ from course.catalog import load_exercises
 from grader.integrity import build_manifest, read_manifest
 from grader.shipped import read_shipped, snapshot
 
-LEFT_OUT = {
-    "solutions": "the reference solutions",
-    "tests": "the project's own tests, whose cases are alternative and wrong solutions",
-    "benchmarks": "maintainers' tools",
-    ".ci": "maintainers' tools",
+LEFT_OUT = {  # a folder (ending in /), or a file, of the course
+    "solutions/": "the reference solutions",
+    "tests/": "the project's own tests, whose cases are alternative and wrong solutions",
+    "benchmarks/": "maintainers' tools",
+    ".ci/": "maintainers' tools",
+    ".github/workflows/ci.yml": "the maintainers' CI, which runs the project's own tests",
 }
 # Without git: what .gitignore keeps out of a checkout, and git's own folder.
 NOT_TRACKED = {".git", ".venv", ".awaitlings", "__pycache__", ".pytest_cache", ".ruff_cache"}
@@ -59,7 +60,7 @@ class Export:
         lines = [f"Exported the learner's repository to {self.destination}: "]
         lines[0] += f"{len(self.written)} files."
         parts = [
-            f"{part}/ ({count} file{'s' * (count != 1)}: {LEFT_OUT[part]})"
+            f"{part} ({count} file{'s' * (count != 1)}: {LEFT_OUT[part]})"
             for part, count in self.left_out.items()
         ]
         if self.cut_lines:
@@ -93,6 +94,14 @@ def tracked_files(root: Path) -> list[str]:
     return sorted(found)
 
 
+def left_out(name: str) -> str | None:
+    """The entry of `LEFT_OUT` that the course's file `name` falls under, if any."""
+    for part in LEFT_OUT:
+        if name == part or (part.endswith("/") and name.startswith(part)):
+            return part
+    return None
+
+
 def learners_readme(text: str) -> tuple[str, int]:
     """The README without its maintainers' parts, and how many lines were cut."""
     kept, cut, cutting = [], 0, False
@@ -118,8 +127,8 @@ def export_template(root: Path, destination: Path) -> Export:
     export = Export(destination)
     inside = destination.resolve().is_relative_to(root.resolve())
     for name in tracked_files(root):
-        part = name.split("/")[0]
-        if part in LEFT_OUT:
+        part = left_out(name)
+        if part:
             export.left_out[part] = export.left_out.get(part, 0) + 1
             continue
         if inside and (root / name).resolve().is_relative_to(destination.resolve()):

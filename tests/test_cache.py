@@ -39,7 +39,14 @@ def test_machine_outputs_are_always_fresh(course):
 
 
 @pytest.mark.parametrize(
-    "flags", [["--json"], ["--junit", "x.xml"], ["--gradescope", "x.json"], ["--classroom"]]
+    "flags",
+    [
+        ["--json"],
+        ["--json-file", "x.json"],
+        ["--junit", "x.xml"],
+        ["--gradescope", "x.json"],
+        ["--classroom"],
+    ],
 )
 def test_every_output_for_machines_is_graded_fresh(flags):
     assert for_machines(build_parser().parse_args(flags))

@@ -1,0 +1,192 @@
+"""The classroom kit's files do what they say, run here as their platforms would run them.
+
+Each workflow's commands run in a learner's repository (`python grader
+template` of a course cut down to exercise 02), in order, with the
+environment the platform gives them: GitHub's `GITHUB_OUTPUT`,
+`GITHUB_STEP_SUMMARY` and `GITHUB_ACTIONS`; GitLab's script lines. What the
+platform's own actions do (checkout, setup-python, upload-artifact) is not
+ours to run; the installation step is the README's, run by `.ci/run`. The
+workflows themselves pass actionlint in `.ci/run`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from lxml import etree
+
+from course.catalog import ROOT
+from grader.workspace import copy_course
+from tests.conftest import Course
+from tests.test_consumers import CONSUMERS, RESULTS_SCHEMA
+from tests.test_readme import README
+
+pytestmark = pytest.mark.timeout(240)
+
+EX02 = "ex02_missing_await"
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A learner's repository as `python grader template` exports it, cut to exercise 02."""
+    scratch = tmp_path_factory.mktemp("kit")
+    course = Course(copy_course(ROOT, scratch / "course")).keep(EX02)
+    for kit in (".github", ".gitlab-ci.yml", ".devcontainer"):  # untracked in a copy: lay them
+        source = ROOT / kit
+        if source.is_dir():
+            shutil.copytree(source, course.path / kit)
+        else:
+            shutil.copy2(source, course.path / kit)
+    done = course.grader("template", str(scratch / "learner"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return scratch / "learner"
+
+
+def python_on_path(folder: Path) -> dict[str, str]:
+    """An environment whose `python` is this interpreter, which has the course installed."""
+    bin_folder = folder / "bin"
+    bin_folder.mkdir(exist_ok=True)
+    for name in ("python", "python3"):  # a script, not a link: a virtualenv's stays one
+        wrapper = bin_folder / name
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+        wrapper.chmod(0o755)
+    return {"PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}", "HOME": str(folder)}
+
+
+def run_step(script: str, cwd: Path, environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """A `run:` block as GitHub runs it on Linux: `bash -e {0}`."""
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env=environment, capture_output=True, text=True,
+        timeout=200,
+    )  # fmt: skip
+
+
+def github_outputs(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return dict(line.split("=", 1) for line in lines)
+
+
+# GitHub: the learner's feedback workflow
+
+
+def feedback_steps() -> list[dict]:
+    return load_yaml(WORKFLOWS / "feedback.yml")["jobs"]["grade"]["steps"]
+
+
+def test_the_feedback_workflow_grades_and_publishes_every_output(learner, tmp_path):
+    grade = next(step for step in feedback_steps() if step.get("id") == "awaitlings")
+    environment = python_on_path(tmp_path) | {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+
+    done = run_step(grade["run"], learner, environment)
+
+    assert done.returncode == 1, done.stdout + done.stderr  # exercise 02 fails as shipped
+    outputs = github_outputs(tmp_path / "output")
+    assert outputs["graded"] == "true" and outputs["result"]
+    assert f"::error file=exercises/{EX02}/views.py,line=" in done.stdout
+    assert "| exercise | status | points | why |" in (tmp_path / "summary.md").read_text()
+    document = json.loads((learner / "awaitlings.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, RESULTS_SCHEMA)
+    etree.parse(str(learner / "awaitlings-junit.xml"))
+    uploaded = next(s for s in feedback_steps() if "upload-artifact" in s.get("uses", ""))
+    assert set(uploaded["with"]["path"].split()) == {"awaitlings.json", "awaitlings-junit.xml"}
+
+    reporter = next(s for s in feedback_steps() if "grading-reporter" in s.get("uses", ""))
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the reporter step is a node program")
+    variable = next(iter(reporter["env"]))  # AWAITLINGS_RESULTS: the grade step's output
+    assert reporter["env"][variable] == "${{ steps.awaitlings.outputs.result }}"
+    assert variable == f"{reporter['with']['runners'].upper()}_RESULTS"
+    reported = subprocess.run(
+        [node, str(CONSUMERS / "autograding-grading-reporter/main.js")],
+        env={"PATH": os.environ["PATH"], "INPUT_RUNNERS": reporter["with"]["runners"],
+             variable: outputs["result"]},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "Points 0/10" in reported.stdout, reported.stdout + reported.stderr
+
+
+def test_in_the_teachers_copy_the_feedback_workflow_grades_nothing(tmp_path):
+    grade = next(step for step in feedback_steps() if step.get("id") == "awaitlings")
+    (tmp_path / "solutions").mkdir()
+    environment = python_on_path(tmp_path) | {"GITHUB_OUTPUT": str(tmp_path / "output")}
+
+    done = run_step(grade["run"], tmp_path, environment)
+
+    assert done.returncode == 0 and "nothing to grade" in done.stdout
+    assert "graded" not in github_outputs(tmp_path / "output")
+
+
+def test_the_feedback_workflow_says_it_is_feedback_not_the_grade():
+    text = (WORKFLOWS / "feedback.yml").read_text(encoding="utf-8")
+    assert "gradebook" in text and "not your grade" in text
+
+
+# GitHub: the maintainers' CI
+
+
+def test_the_maintainers_ci_runs_the_readme_test_command_on_each_line():
+    job = load_yaml(WORKFLOWS / "ci.yml")["jobs"]["tests"]
+    command = next(step["run"] for step in job["steps"] if "README" in step.get("name", ""))
+    test_command = command.strip().splitlines()[-1]
+    assert f"\n{test_command}\n" in README
+    assert job["strategy"]["matrix"] == {
+        "python": ["3.11", "3.13"],
+        "database": ["sqlite", "postgresql"],
+    }
+    assert "DATABASE_URL=postgresql://awaitlings@127.0.0.1:5432/postgres" in command
+
+
+def test_a_learners_repository_has_the_feedback_kit_but_not_the_maintainers_ci(learner):
+    assert (learner / ".github/workflows/feedback.yml").is_file()
+    assert (learner / ".gitlab-ci.yml").is_file()
+    assert (learner / ".devcontainer/devcontainer.json").is_file()
+    assert not (learner / ".github/workflows/ci.yml").exists()
+
+
+# GitLab
+
+
+def test_the_gitlab_job_publishes_a_junit_report_gitlab_reads(learner, tmp_path):
+    job = load_yaml(ROOT / ".gitlab-ci.yml")["feedback"]
+    environment = python_on_path(tmp_path)
+
+    for line in job["script"]:
+        run_step(line, learner, environment)  # its status is the grade's: checked below
+
+    report = learner / job["artifacts"]["reports"]["junit"]
+    cases = etree.parse(str(report)).findall(".//testcase")
+    assert cases and all(case.get("classname") == "missing_await" for case in cases)
+    assert any(case.get("file") == f"exercises/{EX02}/views.py" for case in cases)
+    assert job["artifacts"]["when"] == "always"
+    assert job["rules"][0] == {"exists": ["solutions/**/*"], "when": "never"}
+
+
+# Codespaces
+
+
+def test_the_devcontainer_installs_the_course_and_forwards_the_readmes_ports():
+    container = json.loads((ROOT / ".devcontainer/devcontainer.json").read_text())
+
+    assert container["image"].endswith("python:3.13")
+    assert container["postCreateCommand"] == "python -m pip install -e ."
+    assert "python grader" in container["postAttachCommand"]
+    for port in container["forwardPorts"]:
+        assert f"127.0.0.1:{port}" in README
