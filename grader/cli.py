@@ -39,6 +39,7 @@ from grader.gradebook import (
     shard,
     write_gradebook,
 )
+from grader.gradescope import build_zip
 from grader.integrity import (
     read_manifest,
     tampering,
@@ -194,6 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="maintainers: export the repository a learner receives (no solutions/, no tests/)",
     )
     template.add_argument("directory", metavar="DIR", help="a new or empty folder")
+    gradescope_zip = commands.add_parser(
+        "gradescope-zip",
+        help="teachers: the autograder zip to upload to Gradescope (the course without its "
+        "answers, with setup.sh and run_autograder)",
+    )
+    gradescope_zip.add_argument(
+        "file", metavar="FILE", nargs="?", default="awaitlings-gradescope.zip", help="a new file"
+    )
     gradebook = commands.add_parser(
         "gradebook",
         help="teachers: the grade of record of a class, each learner's repository sealed-graded "
@@ -669,6 +678,22 @@ def cmd_template(console: Console, args: argparse.Namespace, exercises: list[Exe
     return 1 if export.problems else 0
 
 
+def cmd_gradescope_zip(
+    console: Console, args: argparse.Namespace, exercises: list[Exercise]
+) -> int:
+    """The Gradescope autograder zip (see grader/gradescope.py)."""
+    try:
+        count = build_zip(ROOT, Path(args.file))
+    except TemplateError as error:
+        Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(error))}[/]")
+        return USAGE_ERROR
+    console.print(
+        f"Wrote {escape(args.file)} ({count} files). Upload it as the assignment's autograder "
+        "on Gradescope, with the Ubuntu 24.04 base image (docs/teaching.md)."
+    )
+    return 0
+
+
 def cmd_gradebook(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     """Grade a class (or one shard of it), or merge shards; write gradebook.json, .csv, .html."""
     out = Path(args.out)
@@ -718,4 +743,5 @@ COMMANDS = {
     "manifest": cmd_manifest,
     "template": cmd_template,
     "gradebook": cmd_gradebook,
+    "gradescope-zip": cmd_gradescope_zip,
 }

@@ -35,6 +35,7 @@ LEFT_OUT = {  # a folder (ending in /), or a file, of the course
     "benchmarks/": "maintainers' tools",
     ".ci/": "maintainers' tools",
     ".github/workflows/ci.yml": "the maintainers' CI, which runs the project's own tests",
+    "classroom/": "the teacher's kit for grading platforms (`python grader gradescope-zip`)",
 }
 # Without git: what .gitignore keeps out of a checkout, and git's own folder.
 NOT_TRACKED = {".git", ".venv", ".awaitlings", "__pycache__", ".pytest_cache", ".ruff_cache"}

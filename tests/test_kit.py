@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.timeout(240)
 
 EX02 = "ex02_missing_await"
 WORKFLOWS = ROOT / ".github" / "workflows"
+KIT = (".github", ".gitlab-ci.yml", ".devcontainer", "classroom")
 
 
 def load_yaml(path: Path) -> dict:
@@ -40,25 +42,31 @@ def load_yaml(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def learner(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A learner's repository as `python grader template` exports it, cut to exercise 02."""
+def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """The teacher's course, cut to exercise 02, with the classroom kit."""
     scratch = tmp_path_factory.mktemp("kit")
     course = Course(copy_course(ROOT, scratch / "course")).keep(EX02)
-    for kit in (".github", ".gitlab-ci.yml", ".devcontainer"):  # untracked in a copy: lay them
+    for kit in KIT:  # not copied with the course: laid here
         source = ROOT / kit
         if source.is_dir():
             shutil.copytree(source, course.path / kit)
         else:
             shutil.copy2(source, course.path / kit)
-    done = course.grader("template", str(scratch / "learner"))
+    return course
+
+
+@pytest.fixture(scope="module")
+def learner(course: Course) -> Path:
+    """A learner's repository as `python grader template` exports it."""
+    done = course.grader("template", str(course.path.parent / "learner"))
     assert done.returncode == 0, done.stdout + done.stderr
-    return scratch / "learner"
+    return course.path.parent / "learner"
 
 
 def python_on_path(folder: Path) -> dict[str, str]:
     """An environment whose `python` is this interpreter, which has the course installed."""
     bin_folder = folder / "bin"
-    bin_folder.mkdir(exist_ok=True)
+    bin_folder.mkdir(parents=True, exist_ok=True)
     for name in ("python", "python3"):  # a script, not a link: a virtualenv's stays one
         wrapper = bin_folder / name
         wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
@@ -190,3 +198,100 @@ def test_the_devcontainer_installs_the_course_and_forwards_the_readmes_ports():
     assert "python grader" in container["postAttachCommand"]
     for port in container["forwardPorts"]:
         assert f"127.0.0.1:{port}" in README
+
+
+# Gradescope
+
+
+def unpack(archive: Path, folder: Path) -> None:
+    """As Gradescope unpacks the autograder into /autograder/source: with each file's mode."""
+    with zipfile.ZipFile(archive) as packed:
+        for info in packed.infolist():
+            packed.extract(info, folder)
+            (folder / info.filename).chmod(info.external_attr >> 16 & 0o777)
+
+
+@pytest.fixture(scope="module")
+def autograder(course: Course) -> Path:
+    """A fake /autograder: the zip unpacked in source/, a venv/ whose python has the course."""
+    folder = course.path.parent / "autograder"
+    archive = course.path.parent / "autograder.zip"
+    done = course.grader("gradescope-zip", str(archive))
+    assert done.returncode == 0, done.stdout + done.stderr
+    unpack(archive, folder / "source")
+    python_on_path(folder / "venv")
+    return folder
+
+
+def run_autograder(autograder: Path, submission: Path) -> dict:
+    if (autograder / "submission").exists():
+        shutil.rmtree(autograder / "submission")
+    shutil.copytree(submission, autograder / "submission")
+    shutil.rmtree(autograder / "results", ignore_errors=True)
+    environment = {"PATH": os.environ["PATH"], "AWAITLINGS_AUTOGRADER": str(autograder)}
+
+    done = subprocess.run(
+        [str(autograder / "source/run_autograder")], env=environment, capture_output=True,
+        text=True, timeout=200,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    document = json.loads((autograder / "results/results.json").read_text(encoding="utf-8"))
+    schema = json.loads((CONSUMERS / "gradescope/results.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    return document
+
+
+def test_the_gradescope_zip_holds_the_scripts_and_the_course_without_answers(autograder):
+    source = autograder / "source"
+
+    assert os.access(source / "run_autograder", os.X_OK) and (source / "setup.sh").is_file()
+    assert (source / "grader/manifest.json").is_file()
+    assert not (source / "solutions").exists() and not (source / "tests").exists()
+    assert not (source / "classroom").exists()
+
+
+def test_gradescope_scores_a_solved_submission_and_a_zipped_folder_alike(
+    course, autograder, tmp_path
+):
+    solved = tmp_path / "mine"
+    shutil.copytree(autograder / "source", solved)  # the learner's repository, as received
+    views = f"exercises/{EX02}/views.py"
+    shutil.copy2(course.path / "solutions" / EX02 / "views.py", solved / views)
+    nested = tmp_path / "upload"
+    shutil.copytree(solved, nested / "awaitlings-main")  # a zip of the folder, uploaded
+
+    for submission in (solved, nested):
+        document = run_autograder(autograder, submission)
+        assert document["score"] == 10, document
+        assert [test["status"] for test in document["tests"]] == ["passed"]
+
+
+def test_gradescope_scores_the_shipped_exercise_zero(autograder):
+    document = run_autograder(autograder, autograder / "source")
+
+    assert document["score"] == 0
+    assert document["tests"][0]["status"] == "failed"
+
+
+def test_a_submission_without_the_course_gets_a_result_that_says_why(autograder, tmp_path):
+    (tmp_path / "empty").mkdir()
+
+    document = run_autograder(autograder, tmp_path / "empty")
+
+    assert document["score"] == 0
+    assert f"exercises/{EX02}/views.py" in document["tests"][0]["output"], document
+
+
+def test_a_grader_that_cannot_run_still_leaves_a_result(autograder, tmp_path):
+    broken = tmp_path / "autograder"
+    (broken / "source").mkdir(parents=True)
+    shutil.copy2(autograder / "source/run_autograder", broken / "source/run_autograder")
+    (broken / "venv/bin").mkdir(parents=True)
+    (broken / "venv/bin/python").write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    (broken / "venv/bin/python").chmod(0o755)
+
+    document = run_autograder(broken, autograder / "source")
+
+    assert document["score"] == 0
+    assert "could not be graded (the grader exited with status 3)" in document["output"]
