@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +124,45 @@ def _problems(data: dict) -> list[str]:
 
 def _text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+ASSIGNMENT = "awaitlings.toml"
+
+
+def load_assignment(root: Path = ROOT) -> list[Exercise]:
+    """The exercises the teacher's `awaitlings.toml` assigns, with its points: every exercise
+    of the course when it selects none (or when there is no such file)."""
+    exercises = load_exercises(root)
+    path = root / ASSIGNMENT
+    if not path.is_file():
+        return exercises
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CatalogError(f"{ASSIGNMENT}: {error}") from error
+    chosen, points = data.get("assignment", {}), data.get("points", {})
+    chapters, named = chosen.get("chapters"), chosen.get("exercises")
+    for key, value in (("chapters", chapters), ("exercises", named)):
+        if value is not None and not isinstance(value, list):
+            raise CatalogError(f"{ASSIGNMENT}: {key} must be a list, not {value!r}")
+    by_name = {e.id: e for e in exercises} | {e.number: e for e in exercises}
+    unknown = [name for name in [*(named or []), *points] if name not in by_name]
+    if unknown:
+        raise CatalogError(f"{ASSIGNMENT} names no exercise of the course: {unknown}")
+    bad = {name: value for name, value in points.items() if not _points(value)}
+    if bad:
+        raise CatalogError(f"{ASSIGNMENT}: points must be whole numbers above 0, not {bad}")
+    picked = {by_name[name].id for name in named} if named is not None else None
+    assigned = [
+        replace(exercise, points=points.get(exercise.id, exercise.points))
+        for exercise in exercises
+        if (chapters is None or exercise.chapter in chapters)
+        and (picked is None or exercise.id in picked)
+    ]
+    if not assigned:
+        raise CatalogError(f"{ASSIGNMENT} assigns no exercise: check its chapters and exercises")
+    return assigned
+
+
+def _points(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

@@ -24,7 +24,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from course.catalog import ROOT, CatalogError, Exercise, load_chapters, load_exercises
+from course.catalog import (
+    ROOT,
+    CatalogError,
+    Exercise,
+    load_assignment,
+    load_chapters,
+    load_exercises,
+)
 from grader.cache import ResultCache
 from grader.classreport import write_report
 from grader.discover import UnknownExercise, find_exercise
@@ -275,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.pristine:  # grader/__main__.py runs it, before anything of the tree is imported
             errors.print("--pristine works from the command line: python grader --pristine REF")
             return USAGE_ERROR
-        exercises = load_exercises(ROOT)
+        whole = command in WHOLE_COURSE
+        exercises = load_exercises(ROOT) if whole else load_assignment(ROOT)
         return COMMANDS[command](console, args, exercises)
     except CatalogError as error:
         errors.print(f"[red]The course is malformed:[/] {escape(str(error))}")
@@ -730,6 +738,9 @@ def grade_with_progress(learners: list[Learner], jobs: int) -> list[LearnerGrade
         task = progress.add_task("Grading the class", total=len(learners))
         return grade_class(learners, jobs, lambda grade: progress.advance(task))
 
+
+# Maintainers' verbs record and check the whole course; the others grade the assignment.
+WHOLE_COURSE = {"manifest", "verify", "template"}
 
 COMMANDS = {
     "progress": cmd_progress,

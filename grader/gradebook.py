@@ -37,7 +37,14 @@ SEALED_DOCUMENT = {"score", "max_score", "sealed", "exercises"}  # grader/result
 # Files of a submission that sealed grading ignores, and that no honest learner changes: a
 # change there tried to alter the tests or the grader, so the teacher should look.
 PROTECTED_PREFIXES = ("exercises/", "grader/", "course/", "solutions/", "tests/")
-PROTECTED_NAMES = {"conftest.py", "pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini"}
+PROTECTED_NAMES = {
+    "awaitlings.toml",
+    "conftest.py",
+    "pyproject.toml",
+    "pytest.ini",
+    "setup.cfg",
+    "tox.ini",
+}
 OUTSIDE_DISAGREED = "the tests passed, but served by a real server"
 
 

@@ -22,6 +22,7 @@ from course.catalog import Exercise
 
 MANIFEST = Path("grader") / "manifest.json"
 SHARED_PARTS = (
+    "awaitlings.toml",  # the assignment: which exercises count, and their points
     "conftest.py",
     "pyproject.toml",
     "course",

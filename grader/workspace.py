@@ -11,7 +11,15 @@ import shutil
 from pathlib import Path
 
 # What a test run needs; everything else (.git, virtualenvs, backups) stays behind.
-COURSE_PARTS = ("course", "exercises", "solutions", "grader", "conftest.py", "pyproject.toml")
+COURSE_PARTS = (
+    "course",
+    "exercises",
+    "solutions",
+    "grader",
+    "awaitlings.toml",
+    "conftest.py",
+    "pyproject.toml",
+)
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "db.sqlite3")
 
 

@@ -34,7 +34,7 @@ def test_json_follows_the_contract_and_scores_zero_as_shipped(course):
         assert exercise["status"] == "failed"
         assert exercise["tests"], f"{exercise['id']} reported no tests"
         for test in exercise["tests"]:
-            assert set(test) == {"name", "status", "message"}
+            assert set(test) == {"name", "status", "message", "seconds"}
             assert test["status"] in STATUSES
             assert (test["status"] == "passed") == (test["message"] == "")
 
