@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from course.fake_api import Behaviour
+from grader.sealed.scenario import most_at_once
 from grader.sealed.site import FIRST_PORT, HOST, JudgeAPI, free_port
 
 pytestmark = pytest.mark.timeout(60)
@@ -73,3 +74,35 @@ def test_a_held_call_whose_caller_leaves_is_abandoned() -> None:
         api.settle()
 
         assert (api.records.answered[PATH], api.records.abandoned[PATH]) == (0, 1)
+
+
+def test_calls_gathered_overlap_however_late_each_comes() -> None:
+    replies: list[int] = []
+
+    def late_call(url: str, delay: float) -> None:
+        time.sleep(delay)  # a request that reaches the server late, as on a loaded machine
+        replies.append(httpx.get(url, timeout=30).status_code)
+
+    with JudgeAPI(Behaviour(latency=0)) as api, api.gathering(PATH, 3, timeout=30):
+        callers = [
+            threading.Thread(target=late_call, args=(api.url + PATH, delay))
+            for delay in (0, 0.5, 1.0)
+        ]
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join(timeout=40)
+
+    assert replies == [200, 200, 200]
+    assert most_at_once(api.records.times[PATH]) == 3
+
+
+def test_calls_made_one_after_another_meet_nobody_and_wait_once() -> None:
+    with JudgeAPI(Behaviour(latency=0)) as api, api.gathering(PATH, 3, timeout=0.5):
+        with httpx.Client(base_url=api.url, timeout=30) as client:
+            statuses = [client.get(PATH).status_code for _ in range(3)]
+
+        assert PATH not in api._held, "a gathering whose time has come holds nothing more"
+
+    assert statuses == [200, 200, 200]
+    assert most_at_once(api.records.times[PATH]) == 1

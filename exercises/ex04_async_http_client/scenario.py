@@ -8,14 +8,13 @@ from grader.sealed.site import Site
 
 PATH = "/async_http_client/"
 AT_ONCE = 5
-# Seconds per answer: solved, the five calls overlap even on a loaded machine (with 0.5 s, two
-# CPU hogs and another exercise graded beside it, once in about 30 runs a call started too late).
-# Shipped, they take 5 s one after another.
-LATENCY = 1.0
+LATENCY = 1.0  # seconds per answer, once the five calls have met (`JudgeAPI.gathering`)
 
 
 def check(site: Site) -> list[str]:
-    replies, blocked = at_once_watched(site, AT_ONCE, "GET", PATH)
+    # The calls meet before any is answered: on a loaded machine one request may reach the
+    # server over a second after the others (CI, issue 17: a peak of 4 from the solution).
+    replies, blocked = at_once_watched(site, AT_ONCE, "GET", PATH, gather="/forecast")
     wrong = carried(site, PATH, replies, "/forecast", "the weather API")
     if wrong:
         return wrong

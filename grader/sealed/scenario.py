@@ -16,6 +16,7 @@ says so in `unconfirmed`; its scenario then checks only what can be seen.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 from collections.abc import Callable
@@ -132,15 +133,20 @@ def request_watched(
     return reply, watched(watch.report(), 1, api_calls, threads_may_wait)
 
 
+GATHER = 10.0  # seconds for requests sent at once to all have their calls in flight
+
+
 def at_once_watched(
-    site: Site, count: int, method: str, path: str
+    site: Site, count: int, method: str, path: str, gather: str = ""
 ) -> tuple[list[Reply], list[str]]:
     """Send `count` requests at once while LoopWatch watches the server: the replies, and the
-    problems `watched` finds."""
+    problems `watched` finds. With `gather` (an API path), its calls meet there first
+    (`JudgeAPI.gathering`): side by side, they all overlap however loaded the machine is."""
     warm_up(site, method, path)
     records = site.api.records
     before = records.total(records.calls)  # counted as each call starts: no race with answers
-    with LoopWatch(site.pid) as watch:
+    gathered = site.api.gathering(gather, count, GATHER) if gather else contextlib.nullcontext()
+    with gathered, LoopWatch(site.pid) as watch:
         _seconds, replies = site.at_once(count, method, path)
     api_calls = records.total(records.calls) - before
     return replies, watched(watch.report(), count, api_calls)

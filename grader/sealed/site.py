@@ -117,7 +117,8 @@ class JudgeAPI:
 
     def __init__(self, behaviour: Behaviour) -> None:
         self._lock = threading.Lock()
-        self._held: set[str] = set()  # paths whose calls wait, unanswered (`holding`)
+        # path → whether its calls still wait, unanswered (`holding`, `gathering`)
+        self._held: dict[str, Callable[[], bool]] = {}
         self.behave(behaviour)
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
@@ -198,7 +199,7 @@ class JudgeAPI:
         watching = asyncio.ensure_future(watch())
         headers = [(b"content-type", b"application/json")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        while path in self._held and not watching.done():
+        while self._holds(path) and not watching.done():
             await send({"type": "http.response.body", "body": b" ", "more_body": True})
             await asyncio.sleep(TRICKLE)
         if watching.done():
@@ -214,6 +215,15 @@ class JudgeAPI:
 
         return replayed, rest
 
+    def _holds(self, path: str) -> bool:
+        """Whether calls to `path` still wait; a hold whose time has come ends for good."""
+        keep = self._held.get(path)
+        if keep is None or keep():
+            return keep is not None
+        with self._lock:
+            self._held.pop(path, None)
+        return False
+
     @contextlib.contextmanager
     def holding(self, path: str) -> Iterator[None]:
         """Calls to `path` wait, unanswered, until the block ends or their caller leaves
@@ -223,13 +233,37 @@ class JudgeAPI:
         (a visitor leaves while the view waits for it) holds it there, instead
         of racing the fake API's latency on a machine of unknown load.
         """
+        with self._held_while(path, lambda: True):
+            yield
+
+    @contextlib.contextmanager
+    def gathering(self, path: str, count: int, timeout: float) -> Iterator[None]:
+        """Calls to `path` wait, unanswered, until `count` of them are in flight together, or
+        `timeout` seconds have passed; from then on, none waits.
+
+        A rendezvous: requests sent at once reach a loaded server over a second
+        apart at times, and calls answered after a fixed latency would then not
+        overlap even from a server that lets them all wait side by side. Held
+        until all have come, they overlap from every such server; from one that
+        makes each wait for the others, never more than one comes.
+        """
+        deadline = time.monotonic() + timeout
+
+        def waiting() -> bool:
+            return self.records.in_flight[path] < count and time.monotonic() < deadline
+
+        with self._held_while(path, waiting):
+            yield
+
+    @contextlib.contextmanager
+    def _held_while(self, path: str, keep: Callable[[], bool]) -> Iterator[None]:
         with self._lock:
-            self._held.add(path)
+            self._held[path] = keep
         try:
             yield
         finally:
             with self._lock:
-                self._held.discard(path)
+                self._held.pop(path, None)
 
     def __enter__(self) -> JudgeAPI:
         self._thread.start()
