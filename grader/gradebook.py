@@ -118,7 +118,8 @@ def find_learners(sources: list[str]) -> list[Learner]:
 
 def _learners_of(source: str, depth: int) -> list[Learner]:
     if is_url(source):
-        name = source.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+        last = source.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+        name = re.sub(r"[^\w-]+", "-", last).strip("-")  # a folder name here: never `..`
         return [Learner(name or "learner", source)]
     path = Path(source)
     if path.is_dir() and (path / "exercises").is_dir():

@@ -58,6 +58,8 @@ def test_learners_come_from_folders_lists_and_urls_sorted_and_named_once(tmp_pat
 
     assert [learner.name for learner in learners] == ["ana", "ana-2", "ben", "cy", "dee"]
     assert learners[3].source == "https://git.example/school/cy.git"
+    [odd] = find_learners(["https://git.example/school/.."])
+    assert odd.name == "learner"  # a folder of its own when cloned, never the one above
 
 
 def test_a_source_that_is_no_learner_is_refused(tmp_path):
