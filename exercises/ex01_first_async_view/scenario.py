@@ -18,7 +18,10 @@ AT_ONCE = 5
 
 
 def check(site: Site) -> list[str]:
-    replies, held = at_once_watched(site, AT_ONCE, "GET", PATH)
+    # The calls meet before any is answered (`JudgeAPI.gathering`): on a loaded machine one
+    # request may reach the server over a second after the others (issue 17's benchmark: the
+    # solution's calls peaked at 4 for 2 of 30 learners graded beside a CI run).
+    replies, held = at_once_watched(site, AT_ONCE, "GET", PATH, gather="/forecast")
     wrong = carried(site, PATH, replies, "/forecast", "the weather API")
     if wrong:
         return wrong
