@@ -27,7 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from course.catalog import ROOT, Exercise
+from course.catalog import ASSIGNMENT, ROOT, Exercise
+from grader.integrity import PYTEST_CONFIG
 
 GRADE_TIMEOUT = 1800.0  # seconds for one learner's sealed grade (about a minute as a rule)
 CLONE_TIMEOUT = 300.0  # seconds for `git clone` of one learner's repository
@@ -37,14 +38,7 @@ SEALED_DOCUMENT = {"score", "max_score", "sealed", "exercises"}  # grader/result
 # Files of a submission that sealed grading ignores, and that no honest learner changes: a
 # change there tried to alter the tests or the grader, so the teacher should look.
 PROTECTED_PREFIXES = ("exercises/", "grader/", "course/", "solutions/", "tests/")
-PROTECTED_NAMES = {
-    "awaitlings.toml",
-    "conftest.py",
-    "pyproject.toml",
-    "pytest.ini",
-    "setup.cfg",
-    "tox.ini",
-}
+PROTECTED_NAMES = PYTEST_CONFIG | {ASSIGNMENT}
 OUTSIDE_DISAGREED = "the tests passed, but served by a real server"
 
 
