@@ -46,12 +46,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     """The teacher's course, cut to exercise 02, with the classroom kit."""
     scratch = tmp_path_factory.mktemp("kit")
     course = Course(copy_course(ROOT, scratch / "course")).keep(EX02)
-    for kit in KIT:  # not copied with the course: laid here
-        source = ROOT / kit
-        if source.is_dir():
-            shutil.copytree(source, course.path / kit)
-        else:
-            shutil.copy2(source, course.path / kit)
+    copy_course(ROOT, course.path, KIT)  # not among the parts a test run needs: laid here
     return course
 
 

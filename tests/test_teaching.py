@@ -34,11 +34,7 @@ def test_the_guide_has_commands_to_run():
 
 def test_every_command_of_the_guide_runs_as_written(tmp_path):
     course = Course(copy_course(ROOT, tmp_path / "course")).keep(EX02)
-    for kit in KIT:
-        if (ROOT / kit).is_dir():
-            shutil.copytree(ROOT / kit, course.path / kit)
-        else:
-            shutil.copy2(ROOT / kit, course.path / kit)
+    copy_course(ROOT, course.path, KIT)
     assert course.grader("template", str(tmp_path / "seed")).returncode == 0
     for name in ("ana", "ben"):  # the learners' clones, in ../class
         shutil.copytree(tmp_path / "seed", tmp_path / "class" / name)
