@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from grader.results import ExerciseResult, total_score
+from grader.results import ExerciseResult, TestResult, total_score
 
 LEARNER_LINE = re.compile(r"(exercises/[\w/]+\.py):(\d+)")
 
@@ -50,30 +50,33 @@ def junit_xml(results: list[ExerciseResult], seconds: float, flavor: str = "stri
     """
     suites = ElementTree.Element("testsuites", name="awaitlings", time=f"{seconds:.3f}")
     for result in results:
-        cases = [(t.name, t.status, t.message, t.seconds) for t in result.tests]
+        cases = list(result.tests)
         if not cases or result.problem:  # the exercise itself could not be graded
-            cases.append(("exercise", result.status, result.message, 0.0))
+            cases.append(TestResult("exercise", result.status, result.message))
         suite = ElementTree.SubElement(
             suites,
             "testsuite",
             name=result.exercise.id,
             tests=str(len(cases)),
-            failures=str(sum(status == "failed" for _, status, _, _ in cases)),
-            errors=str(sum(status not in ("passed", "failed") for _, status, _, _ in cases)),
-            time=f"{sum(spent for *_, spent in cases):.3f}",
+            failures=str(sum(case.status == "failed" for case in cases)),
+            errors=str(sum(case.status not in ("passed", "failed") for case in cases)),
+            time=f"{sum(case.seconds for case in cases):.3f}",
         )
-        for name, status, message, spent in cases:
+        for test in cases:
             case = ElementTree.SubElement(
-                suite, "testcase", name=name, classname=result.exercise.id, time=f"{spent:.3f}"
-            )
-            where = LEARNER_LINE.search(message)
+                suite, "testcase", name=test.name, classname=result.exercise.id,
+                time=f"{test.seconds:.3f}",
+            )  # fmt: skip
+            where = LEARNER_LINE.search(test.message)
             if flavor == "gitlab" and where:
                 case.set("file", where.group(1))
-            message = xml_text(message)
-            if status == "failed":
+            message = xml_text(test.message)
+            if test.status == "failed":
                 ElementTree.SubElement(case, "failure", message=message).text = message
-            elif status != "passed":
-                ElementTree.SubElement(case, "error", message=message, type=status).text = message
+            elif test.status != "passed":
+                ElementTree.SubElement(
+                    case, "error", message=message, type=test.status
+                ).text = message
     totals = [suite.attrib for suite in suites]
     for total in ("tests", "failures", "errors"):
         suites.set(total, str(sum(int(attributes[total]) for attributes in totals)))
