@@ -13,13 +13,13 @@ import csv
 import html
 import io
 import re
-from collections import Counter
 from pathlib import Path
 
 from grader.gradebook import LearnerGrade
 
 # A learner's own place in a message: `exercises/ex03_x/views.py:18` counts as `views.py`.
 PLACE = re.compile(r"\bexercises/[\w/]+?/(\w+\.py):\d+")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 REASONS_SHOWN = 3  # per exercise, in "what the class gets wrong"
 SYMBOL = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⧗", "tampered": "⚠", "": "-"}
 
@@ -65,19 +65,34 @@ def pass_rates(exercises: list[dict], grades: list[LearnerGrade]) -> list[tuple[
 def common_reasons(
     exercises: list[dict], grades: list[LearnerGrade]
 ) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Per exercise, its commonest failure reasons with how many learners gave each."""
+    """Per exercise, its commonest failure reasons with how many learners gave each.
+    Messages that differ only in their numbers ("4 calls in flight", "3 calls") are one
+    reason, worded with `…` where the numbers differ."""
     found = []
     for exercise in exercises:
-        reasons = Counter(
-            lesson_reason(e["message"])
-            for grade in grades
-            for e in grade.exercises
-            if e["id"] == exercise["id"] and e["status"] != "passed" and e["message"]
-        )
-        if reasons:
-            ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+        shapes: dict[str, list[str]] = {}
+        for grade in grades:
+            for e in grade.exercises:
+                if e["id"] == exercise["id"] and e["status"] != "passed" and e["message"]:
+                    reason = lesson_reason(e["message"])
+                    shapes.setdefault(NUMBER.sub("#", reason), []).append(reason)
+        ranked = sorted((merged(reasons), len(reasons)) for reasons in shapes.values())
+        ranked.sort(key=lambda item: -item[1])
+        if ranked:
             found.append((exercise["id"], ranked[:REASONS_SHOWN]))
     return found
+
+
+def merged(reasons: list[str]) -> str:
+    """One wording of reasons that differ only in their numbers: a number they share is
+    kept, one that differs becomes `…`."""
+    texts = NUMBER.split(reasons[0])
+    numbers = [NUMBER.findall(reason) for reason in reasons]
+    wording = texts[0]
+    for index, text in enumerate(texts[1:]):
+        values = {found[index] for found in numbers}
+        wording += (values.pop() if len(values) == 1 else "…") + text
+    return wording
 
 
 def anchor(name: str) -> str:

@@ -94,6 +94,16 @@ def is_url(source: str) -> bool:
     return "://" in source or re.match(r"^[\w.-]+@[\w.-]+:", source) is not None
 
 
+# `https://user:token@host/…`: what a URL carries before its host.
+CREDENTIALS = re.compile(r"(?<=://)[^/@\s]*@")
+
+
+def shown(text: str) -> str:
+    """`text` with any URL's user and password left out: a clone URL with a token must not
+    reach the report, the CSV or a message (git prints the URL it failed on)."""
+    return CREDENTIALS.sub("", text)
+
+
 def find_learners(sources: list[str]) -> list[Learner]:
     """The learners `sources` name, sorted by name: each source a learner's repository (a
     folder holding `exercises/`, or a git URL), a folder of such folders, or a text file
@@ -163,7 +173,7 @@ def grade_class(
 def grade_learner(learner: Learner, scratch: Path, timeout: float) -> LearnerGrade:
     """One learner's sealed grade, in a grader process of its own."""
     started = time.monotonic()
-    grade = LearnerGrade(learner.name, learner.source)
+    grade = LearnerGrade(learner.name, shown(learner.source))
     try:
         folder = _checkout(learner, scratch)
         document = _sealed_grade(folder, scratch / f"{learner.name}.json", timeout)
@@ -198,7 +208,7 @@ def _checkout(learner: Learner, scratch: Path) -> Path:
     except subprocess.TimeoutExpired:
         raise GradingFailed(f"git clone took longer than {CLONE_TIMEOUT:g} s") from None
     if done.returncode != 0:
-        raise GradingFailed(f"git clone failed: {done.stderr.strip()[-300:]}")
+        raise GradingFailed(f"git clone failed: {shown(done.stderr).strip()[-300:]}")
     return folder
 
 

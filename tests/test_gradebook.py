@@ -19,8 +19,15 @@ import pytest
 from lxml import etree
 
 from course.catalog import ROOT
-from grader.classreport import gradebook_csv, gradebook_html, lesson_reason
-from grader.gradebook import GradebookError, Learner, LearnerGrade, find_learners, shard
+from grader.classreport import common_reasons, gradebook_csv, gradebook_html, lesson_reason
+from grader.gradebook import (
+    GradebookError,
+    Learner,
+    LearnerGrade,
+    find_learners,
+    grade_learner,
+    shard,
+)
 from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.test_sealed import FORGE
@@ -87,9 +94,12 @@ def test_a_shard_must_read_k_of_n(spec):
 # The report, with a learner's text at its worst
 
 
+FAILED = {"id": "missing_await", "status": "failed", "message": "", "outside": "", "flags": []}
+
+
 def hostile_grade() -> LearnerGrade:
-    exercise = {"id": "missing_await", "status": "failed", "message": HOSTILE, "outside": ""}
-    return LearnerGrade("=HYPERLINK(1)", "-x", exercises=[{**exercise, "flags": [HOSTILE]}])
+    exercise = {**FAILED, "message": HOSTILE, "flags": [HOSTILE]}
+    return LearnerGrade("=HYPERLINK(1)", "-x", exercises=[exercise])
 
 
 def test_the_csv_shows_a_learners_text_as_text():
@@ -115,6 +125,44 @@ def test_a_reason_counts_once_wherever_the_learners_line_is():
 
     assert lesson_reason(first) == lesson_reason(second)
     assert "views.py" in lesson_reason(first)
+
+
+def test_reasons_that_differ_only_in_numbers_count_as_one():
+    said = [
+        "5 requests to /dashboard/ made at most 4 calls in flight",
+        "5 requests to /dashboard/ made at most 1 calls in flight",
+        "5 requests to /dashboard/ made at most 4 calls in flight",
+        "the view never awaited fetch()",
+    ]
+    grades = [
+        LearnerGrade(f"l{n}", "", exercises=[{**FAILED, "message": message}])
+        for n, message in enumerate(said)
+    ]
+
+    assert common_reasons(EXERCISES, grades) == [
+        (
+            "missing_await",
+            [
+                ("5 requests to /dashboard/ made at most … calls in flight", 3),
+                ("the view never awaited fetch()", 1),
+            ],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    # Port 1 on loopback refuses at once: no network, and git names the URL it failed on.
+    ["http://ana:ghp_SECRET@127.0.0.1:1/school/ana.git", "https://x-token:SECRET@127.0.0.1:1/ana"],
+)
+def test_a_clone_urls_credentials_reach_no_report(source):
+    [learner] = find_learners([source])
+    grade = grade_learner(learner, Path("/nonexistent"), timeout=1)
+
+    assert grade.problem.startswith("git clone failed")
+    reported = gradebook_csv(EXERCISES, [grade]) + gradebook_html(EXERCISES, [grade], "c")
+    assert "SECRET" not in reported
+    assert "127.0.0.1:1/" in reported
 
 
 # The whole class, graded in two shards and merged
