@@ -2,8 +2,11 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "course.settings")
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
 
-application = get_asgi_application()
+from course.handlers import course_application  # noqa: E402 (needs the settings above)
+
+application = course_application()

@@ -32,6 +32,9 @@ class Exercise:
     files: tuple[str, ...]
     hints: tuple[str, ...]
     path: Path
+    # The exercise's own middleware (dotted paths inside its package), which the course
+    # puts after the project's MIDDLEWARE for the exercise's pages only (`course/asgi.py`).
+    middleware: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:
@@ -97,6 +100,7 @@ def load_exercise(path: Path) -> Exercise:
         files=tuple(data["files"]),
         hints=tuple(data["hints"]),
         path=path,
+        middleware=tuple(f"exercises.{path.name}.{name}" for name in data.get("middleware", [])),
     )
 
 
@@ -119,6 +123,9 @@ def _problems(data: dict) -> list[str]:
         problems.append(f"hints must be a list of texts, not {hints!r}")
     elif len(hints) < 2:
         problems.append("give at least two progressive hints")
+    middleware = data.get("middleware", [])
+    if not isinstance(middleware, list) or not all(map(_text, middleware)):
+        problems.append(f"middleware must be a list of dotted names, not {middleware!r}")
     return problems
 
 

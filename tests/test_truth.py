@@ -23,7 +23,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,19 +41,22 @@ from exercises.ex06_dont_async_everything.passwords import hash_password
 from exercises.ex13_async_orm import scenario as orm
 from exercises.ex14_related_objects import scenario as related
 from exercises.ex17_async_auth import scenario as auth
-from grader.sealed.site import leave_when
+from grader.sealed.site import free_port, leave_when, uvicorn_command
 from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.servers import (
     Call,
     Queue,
     Reply,
+    Server,
     Site,
     connections_to,
+    course_environment,
     course_site,
     django_command,
     queued_then,
 )
+from tests.servers import serve as serve_process
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -198,6 +205,7 @@ EX14 = "exercises/ex14_related_objects/README.md"
 EX15 = "exercises/ex15_legacy_sdk/README.md"
 EX16 = "exercises/ex16_atomic_writes/README.md"
 EX17 = "exercises/ex17_async_auth/README.md"
+EX19 = "exercises/ex19_async_middleware/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
@@ -1320,3 +1328,119 @@ def test_an_exercise_that_does_not_import_shows_an_error_page_and_the_others_kee
         f"{claim(BY_HAND, sentence)}, but with {MID_EDIT} broken, {BLOCKING_SLEEP} answered "
         f"{working.status} {working.error or working.body[:300]!r}"
     )
+
+
+# ex19 · A middleware in every request's way
+
+TIMED = "/async_middleware/"
+TIMING_MIDDLEWARE = "exercises.ex19_async_middleware.middleware.server_timing"
+TIMING_FILE = "exercises/ex19_async_middleware/middleware.py"
+ADAPTED = "Asynchronous handler adapted for middleware"
+# What uvicorn's process runs, plus a dump of every thread's stack on SIGUSR1 (to stderr).
+DUMPING_UVICORN = (
+    "import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
+    "from uvicorn.main import main; sys.exit(main())"
+)
+THREAD_DUMP = re.compile(r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$")
+
+
+def adapted_at_start_up(site: Site) -> list[str]:
+    """The middleware Django said it adapted, with django.request logging at DEBUG, when the
+    course's application was made in the site's copy (as uvicorn makes it)."""
+    script = (  # what course.asgi does, with the logger set once Django has configured it
+        "import logging, sys, django; django.setup(set_prefix=False); "
+        "logger = logging.getLogger('django.request'); logger.setLevel(logging.DEBUG); "
+        "logger.addHandler(logging.StreamHandler(sys.stderr)); "
+        "from course.handlers import course_application; course_application()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=site.tree,
+        env=course_environment(site.tree, AWAITLINGS_API=site.api.url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, f"course.asgi did not import:\n{done.stderr[-3000:]}"
+    return re.findall(rf"{ADAPTED} (\S+?)\.?$", done.stderr, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("site", "expected"), [("shipped", [TIMING_MIDDLEWARE]), ("solved", [])], indirect=["site"]
+)
+def test_django_adapts_a_sync_only_middleware_when_the_server_starts(
+    site: Site, expected: list[str]
+) -> None:
+    adapted = adapted_at_start_up(site)
+
+    sentence = (
+        'With `django.request` logging at DEBUG it says so at start-up: "Asynchronous handler '
+        'adapted for middleware exercises.ex19_async_middleware.middleware.server_timing."'
+    )
+    assert adapted == expected, f"{claim(EX19, sentence)}, but Django adapted {adapted}"
+
+
+def threads_in(dump: list[str], file: str) -> int:
+    """How many threads of a faulthandler dump have a frame in `file`."""
+    threads, inside = 0, False
+    for line in dump:
+        if THREAD_DUMP.match(line):
+            inside = False
+        elif not inside and f'{file}"' in line:
+            threads, inside = threads + 1, True
+    return threads
+
+
+@pytest.mark.parametrize(
+    ("site", "expected"), [("shipped", AT_ONCE), ("solved", 0)], indirect=["site"]
+)
+def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_page_waits(
+    site: Site, expected: int
+) -> None:
+    port = free_port()
+    # One request more than are sent: uvicorn's limit would start its shutdown at the last.
+    served = uvicorn_command("", port, AT_ONCE + 1)[3:]
+    command = [sys.executable, "-c", DUMPING_UVICORN, *served]
+    with (
+        site.api_misbehaving(*HUNG) as api,
+        serve_process(
+            "uvicorn dumping its threads",
+            command,
+            port,
+            site.tree,
+            course_environment(site.tree, AWAITLINGS_API=api.url),
+        ) as server,
+        ThreadPoolExecutor(AT_ONCE) as visitors,
+    ):
+        for _ in range(AT_ONCE):
+            visitors.submit(site_of(server, site).request, "GET", TIMED, timeout=15)
+        api_port = int(api.url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 30
+        while connections_to(api_port) < AT_ONCE and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert connections_to(api_port) >= AT_ONCE, "the five pages never all called the API"
+        time.sleep(0.2)  # each call's thread, if any, reaches its wait
+        printed = len(server.lines)
+        os.kill(server.process.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+            THREAD_DUMP.match(line) for line in server.lines[printed:]
+        ):
+            time.sleep(0.05)
+        time.sleep(0.5)  # the rest of the dump
+        held = threads_in(server.lines[printed:], TIMING_FILE)
+        server.stop()  # the pages' calls hang: the visitors end with the server
+
+    sentence = (
+        "the worker thread sits in `async_to_sync` waiting for it, one thread per request, for "
+        "as long as the page waits for the API"
+    )
+    assert held == expected, (
+        f"{claim(EX19, sentence)}, but with {AT_ONCE} pages waiting for a hung API, {held} "
+        f"threads were inside {TIMING_FILE}:\n" + "\n".join(server.lines[printed:][-80:])
+    )
+
+
+def site_of(server: Server, site: Site) -> Site:
+    """A site for another uvicorn serving the same copy and fake API as `site`."""
+    return Site(site.tree, server, site.api, {})

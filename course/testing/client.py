@@ -33,9 +33,11 @@ from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.test import AsyncClient
 
+from course.handlers import exercise_handler
 from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
 from course.testing.explain import explain, explained_first
+from course.testing.middleware import why_django_refused
 from course.testing.threads import ThreadWaits
 
 DISCONNECT_GRACE = 5.0  # loop seconds a view gets to stop after its visitor left
@@ -162,12 +164,33 @@ def _close_runaway_tasks() -> None:
 class ExerciseClient:
     """Calls the exercise's views; ask the `client` fixture for one."""
 
-    def __init__(self, guard: BlockingGuard, unawaited: UnawaitedProbe, waits: ThreadWaits) -> None:
+    def __init__(
+        self,
+        guard: BlockingGuard,
+        unawaited: UnawaitedProbe,
+        waits: ThreadWaits,
+        middleware: tuple[str, ...] = (),
+    ) -> None:
         self.guard = guard
         self.unawaited = unawaited
         self.waits = waits
-        self.application = CourseASGIHandler()
+        self.middleware = middleware
+        self._application: CourseASGIHandler | None = None
         self.cookies: dict[str, str] = {}  # sent with every request, as a browser would
+
+    def application(self) -> CourseASGIHandler:
+        """Django's handler, with the exercise's own middleware after the project's, as the
+        course serves it; made at the first request, so that a middleware Django refuses
+        fails the test that asked, in plain words."""
+        if self._application is None:
+            try:
+                self._application = exercise_handler(CourseASGIHandler, self.middleware)
+            except Exception as error:
+                refused = why_django_refused(error)
+            else:
+                return self._application
+            pytest.fail(refused, pytrace=False)
+        return self._application
 
     async def log_in(self, user: Any) -> None:
         """Log `user` in, as a login form would: its session cookie goes with later requests."""
@@ -325,7 +348,7 @@ class ExerciseClient:
             return {"type": "http.disconnect"}
 
         try:
-            await self.application(scope, receive, exchange.send)
+            await self.application()(scope, receive, exchange.send)
         except (Exception, SystemExit) as error:  # SystemExit would end the whole session
             errors.append(error)
 

@@ -239,14 +239,25 @@ def unawaited(learner_code: LearnerCode) -> Iterator[UnawaitedProbe]:
 
 
 @pytest.fixture
+def exercise_middleware(exercise: Exercise, exercise_urlconf: str) -> tuple[str, ...]:
+    """The exercise's own middleware, imported afresh like its urls (after them: the same
+    fresh import forgot both)."""
+    for name in exercise.middleware:
+        import_learner_module(name.rpartition(".")[0])
+    return exercise.middleware
+
+
+@pytest.fixture
 def client(
     exercise_urlconf: str,
+    exercise_middleware: tuple[str, ...],
     blocking_guard: BlockingGuard,
     unawaited: UnawaitedProbe,
     thread_waits: ThreadWaits,
 ) -> ExerciseClient:
-    """Requests to the exercise's urls through Django's ASGI handler; fails with the reason."""
-    return ExerciseClient(blocking_guard, unawaited, thread_waits)
+    """Requests to the exercise's urls through Django's ASGI handler, with the exercise's own
+    middleware after the project's; fails with the reason."""
+    return ExerciseClient(blocking_guard, unawaited, thread_waits, exercise_middleware)
 
 
 @pytest.fixture

@@ -195,6 +195,20 @@ def _awaited_frames(awaitable: Any) -> list[tuple[str, int, str]]:
     return entries
 
 
+def adapts_django_handler(frame: FrameType) -> bool:
+    """True when the thread of `frame` waits in the `async_to_sync` Django wrapped the rest
+    of its handler chain in, for a sync-only middleware ("Asynchronous handler adapted for
+    middleware …" in Django's debug log)."""
+    walker: FrameType | None = frame
+    while walker is not None:
+        held = walker.f_locals.get("self") if walker.f_code.co_name == "__call__" else None
+        if isinstance(held, AsyncToSync):
+            module = getattr(held.awaitable, "__module__", "") or ""
+            return module.startswith("django.core.handlers.")
+        walker = walker.f_back
+    return False
+
+
 def threads_held_waiting_for_the_loop(code: LearnerCode) -> list[FrameType]:
     """The stacks of threads that sit waiting for work the event loop does for them.
 

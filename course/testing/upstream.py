@@ -32,6 +32,7 @@ import respx
 from course.testing.locate import Location
 from course.testing.threads import (
     ThreadWaits,
+    adapts_django_handler,
     running_loop_here,
     threads_held_waiting_for_the_loop,
 )
@@ -277,6 +278,17 @@ class FakeUpstream:
 
     def _report_held_threads(self) -> None:
         for frame in threads_held_waiting_for_the_loop(self.waits.code):
+            if adapts_django_handler(frame):
+                self.waits.record(
+                    "Django ran a sync-only middleware in a worker thread, which sat waiting "
+                    "there for the async view behind it",
+                    "make the middleware async-capable, as Django's docs show "
+                    "(`@sync_and_async_middleware`, or a class with `async_capable = True`); "
+                    "Django's debug log names each middleware it adapts: "
+                    '"Asynchronous handler adapted for middleware …"',
+                    frame,
+                )
+                continue
             self.waits.record(
                 "a worker thread sat waiting for the API call made for it on the loop "
                 "(async_to_sync, run_coroutine_threadsafe)",

@@ -299,6 +299,8 @@ class Reply:
     error: str | None
     started: float
     ended: float
+    # Lower-case names; a header sent more than once (Set-Cookie) has its values joined by ", ".
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -456,7 +458,10 @@ def send(
                     return Reply(None, b"", f"{error}: the grader stopped reading", started, ended)
     except httpx.HTTPError as error:
         return Reply(None, b"", f"{type(error).__name__}: {error}", started, time.perf_counter())
-    return Reply(response.status_code, bytes(body), None, started, time.perf_counter())
+    received: dict[str, str] = {}
+    for name, value in response.headers.multi_items():
+        received[name] = f"{received[name]}, {value}" if name in received else value
+    return Reply(response.status_code, bytes(body), None, started, time.perf_counter(), received)
 
 
 def together(

@@ -28,6 +28,11 @@ def exercise_urls() -> str:
     return "tests.harness.urls"
 
 
+@pytest.fixture
+def exercise_middleware() -> tuple[str, ...]:
+    return ()
+
+
 def failure(match: str):
     """Expect the test to fail with a plain-words message matching `match`."""
     return pytest.raises(pytest.fail.Exception, match=match)

@@ -1,0 +1,44 @@
+"""Outside check of exercise 19: five forecasts sent at once, each timed by the middleware, with
+no worker thread held waiting while they wait for the API; a page that writes the session gets
+its session cookie; and the older sync page still works behind the middleware.
+
+A sync-only middleware shows from outside as a thread per request that sits
+waiting for the loop (the kernel sees each in a futex wait while the API is
+slow): the in-process tests' held threads, seen by LoopWatch.
+"""
+
+import re
+
+from grader.sealed.scenario import Scenario, at_once_watched, unexpected, wrong_answers
+from grader.sealed.site import Reply, Site
+
+PATH = "/async_middleware/"
+AT_ONCE = 5
+FORECAST = {"city": "Braga", "temperature": 14, "sky": "cloudy"}  # the fake API's
+SERVER_TIMING = re.compile(r"app;dur=\d+(\.\d+)?")
+
+
+def untimed(path: str, replies: list[Reply]) -> list[str]:
+    for reply in replies:
+        header = reply.headers.get("server-timing", "")
+        if not SERVER_TIMING.fullmatch(header):
+            return [f"{path} came back with Server-Timing {header!r}, not `app;dur=<ms>`"]
+    return []
+
+
+def check(site: Site) -> list[str]:
+    replies, watched = at_once_watched(site, AT_ONCE, "GET", PATH, gather="/forecast")
+    problems = wrong_answers(PATH, replies, FORECAST) or untimed(PATH, replies) or watched
+    city = site.request("GET", f"{PATH}city/Porto/")
+    problems += unexpected(f"{PATH}city/Porto/", city, 200, {"city": "Porto"})
+    if city.status == 200 and "sessionid=" not in city.headers.get("set-cookie", ""):
+        problems.append(
+            f"{PATH}city/Porto/ stored the city in the session, but no session cookie came "
+            "back: the session middleware in front was done before the page ran"
+        )
+    about = site.request("GET", f"{PATH}about/")
+    problems += unexpected(f"{PATH}about/", about, 200, {"course": "awaitlings", "chapter": 4})
+    return problems + untimed(f"{PATH}about/", [about, city])
+
+
+SCENARIO = Scenario(check=check)
