@@ -37,12 +37,13 @@ def spreadsheet_cell(text: str) -> str:
 
 def gradebook_csv(exercises: list[dict], grades: list[LearnerGrade]) -> str:
     ids = [exercise["id"] for exercise in exercises]
+    max_score = sum(exercise["points"] for exercise in exercises)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["learner", "source", "score", "max_score", *ids, "flags"])
     for grade in grades:
         statuses = {exercise["id"]: exercise["status"] for exercise in grade.exercises}
-        row = [grade.name, grade.source, str(grade.score), str(grade.max_score)]
+        row = [grade.name, grade.source, str(grade.score), str(grade.max_score or max_score)]
         row += [statuses.get(exercise_id, "not graded") for exercise_id in ids]
         row.append("; ".join(grade.flags))
         writer.writerow([spreadsheet_cell(cell) for cell in row])
@@ -95,6 +96,10 @@ def merged(reasons: list[str]) -> str:
     return wording
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def anchor(name: str) -> str:
     return "learner-" + re.sub(r"[^\w-]", "-", name)
 
@@ -111,7 +116,7 @@ def gradebook_html(exercises: list[dict], grades: list[LearnerGrade], title: str
         f"<title>{e(title)}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{e(title)}</h1>",
-        f"<p>{len(grades)} learners, {len(graded)} graded; mean score {mean:.1f} of "
+        f"<p>{plural(len(grades), 'learner')}, {len(graded)} graded; mean score {mean:.1f} of "
         f"{max_score}. Every grade is a sealed grade (<code>--submission</code>).</p>",
         "<h2>Pass rate per exercise</h2>",
         pass_rate_chart(pass_rates(exercises, grades)),

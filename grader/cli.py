@@ -419,6 +419,7 @@ def cmd_progress(console: Console, args: argparse.Namespace, exercises: list[Exe
         to_classroom=args.classroom,
         stdout_is_json=args.json,
         environ=dict(os.environ),
+        ignored=sealed.ignored if sealed else (),
     )
     if args.json:
         sys.stdout.write(as_json(results, about) + "\n")

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -111,6 +112,15 @@ def find_learners(sources: list[str]) -> list[Learner]:
     found: list[Learner] = []
     for source in sources:
         found.extend(_learners_of(source, depth=0))
+    # Forks keep the template's name (`alice/awaitlings`, `bob/awaitlings`): a name that
+    # several URLs share is told apart by the URL's owner.
+    shared = Counter(learner.name for learner in found)
+    found = [
+        Learner(url_name(learner.source, parts=2), learner.source)
+        if shared[learner.name] > 1 and is_url(learner.source)
+        else learner
+        for learner in found
+    ]
     names: dict[str, int] = {}
     unique = []
     for learner in sorted(found, key=lambda learner: (learner.name, learner.source)):
@@ -120,12 +130,19 @@ def find_learners(sources: list[str]) -> list[Learner]:
     return unique
 
 
+def url_name(url: str, parts: int = 1) -> str:
+    """A learner's name from the last `parts` parts of a repository's URL, as a folder name
+    (never `..`): `https://host/school/ana.git` is `ana`, or `school-ana` with two parts."""
+    path = re.split(r"[/:]", url.rstrip("/").removesuffix(".git"))[-parts:]
+    return re.sub(r"[^\w-]+", "-", "-".join(path)).strip("-") or "learner"
+
+
 def _learners_of(source: str, depth: int) -> list[Learner]:
     if is_url(source):
-        last = source.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
-        name = re.sub(r"[^\w-]+", "-", last).strip("-")  # a folder name here: never `..`
-        return [Learner(name or "learner", source)]
+        return [Learner(url_name(source), source)]
     path = Path(source)
+    if depth > 0 and not (path / "exercises").is_dir():  # listed: a row that says why
+        return [Learner(re.sub(r"[^\w-]+", "-", path.name).strip("-") or "learner", source)]
     if path.is_dir() and (path / "exercises").is_dir():
         return [Learner(path.resolve().name, str(path.resolve()))]
     if path.is_dir() and depth == 0:
@@ -136,7 +153,14 @@ def _learners_of(source: str, depth: int) -> list[Learner]:
     if path.is_file() and depth == 0:
         lines = path.read_text(encoding="utf-8").splitlines()
         listed = [line.split("#", 1)[0].strip() for line in lines]
-        return [learner for line in listed if line for learner in _learners_of(line, depth + 1)]
+        return [  # a relative path is read from the list's own folder
+            learner
+            for line in listed
+            if line
+            for learner in _learners_of(
+                line if is_url(line) else str(path.parent / line), depth + 1
+            )
+        ]
     raise GradebookError(f"{source}: not a learner's repository, a folder of them, or a list")
 
 
@@ -197,6 +221,8 @@ class GradingFailed(Exception):
 
 def _checkout(learner: Learner, scratch: Path) -> Path:
     if not is_url(learner.source):
+        if not (Path(learner.source) / "exercises").is_dir():
+            raise GradingFailed(f"{learner.source}: no learner's repository there")
         return Path(learner.source)
     folder = scratch / learner.name
     command = ["git", "clone", "--quiet", "--depth", "1", "--", learner.source, str(folder)]
@@ -208,7 +234,8 @@ def _checkout(learner: Learner, scratch: Path) -> Path:
     except subprocess.TimeoutExpired:
         raise GradingFailed(f"git clone took longer than {CLONE_TIMEOUT:g} s") from None
     if done.returncode != 0:
-        raise GradingFailed(f"git clone failed: {shown(done.stderr).strip()[-300:]}")
+        said = " ".join(shown(done.stderr).split())  # one line, for the CSV's cell
+        raise GradingFailed(f"git clone failed: {said[-300:]}")
     return folder
 
 

@@ -84,13 +84,26 @@ def junit_xml(results: list[ExerciseResult], seconds: float, flavor: str = "stri
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def gradescope(results: list[ExerciseResult], seconds: float) -> dict[str, Any]:
+IGNORED_SHOWN = 20  # files named in Gradescope's output, of those a submission changed
+
+
+def gradescope(
+    results: list[ExerciseResult], seconds: float, ignored: list[str] | tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Gradescope's results.json; `ignored`: files of a sealed submission it did not grade
+    (changed tests, an added conftest.py), named for the teacher, who sees only this."""
     score, max_score = total_score(results)
+    output = (
+        f"{sum(r.status == 'passed' for r in results)}/{len(results)} exercises pass "
+        f"({score}/{max_score} points). Run `python grader` for the next step."
+    )
+    if ignored:
+        named = ", ".join(ignored[:IGNORED_SHOWN]) + (", …" if len(ignored) > IGNORED_SHOWN else "")
+        output += f"\nIgnored: {len(ignored)} file(s) beyond the editable ones: {named}"
     return {
         "score": score,
         "execution_time": round(seconds, 3),
-        "output": f"{sum(r.status == 'passed' for r in results)}/{len(results)} exercises pass "
-        f"({score}/{max_score} points). Run `python grader` for the next step.",
+        "output": output,
         "output_format": "text",  # messages are plain text: a learner's `<b>` shows as written
         "tests": [
             {
@@ -99,7 +112,9 @@ def gradescope(results: list[ExerciseResult], seconds: float) -> dict[str, Any]:
                 "max_score": r.exercise.points,
                 "status": "passed" if r.status == "passed" else "failed",
                 "output": "\n".join(
-                    [r.message or "All tests pass."] + [f"{t.status}: {t.name}" for t in r.tests]
+                    [r.message or "All tests pass."]
+                    + [f"{t.status}: {t.name}" for t in r.tests]
+                    + [f"flag: {flag}" for flag in r.flags]
                 ),
                 "output_format": "text",
                 "visibility": "visible",
@@ -251,12 +266,13 @@ def publish(
     to_classroom: bool,
     stdout_is_json: bool,
     environ: dict[str, str],
+    ignored: list[str] | tuple[str, ...] = (),
 ) -> list[str]:
     """Write every output asked for; return lines for stdout (GitHub annotations)."""
     if junit:
         Path(junit).write_text(junit_xml(results, seconds, junit_flavor), encoding="utf-8")
     if gradescope_file:
-        document = json.dumps(gradescope(results, seconds), indent=2, ensure_ascii=False)
+        document = json.dumps(gradescope(results, seconds, ignored), indent=2, ensure_ascii=False)
         Path(gradescope_file).write_text(document + "\n", encoding="utf-8")
     printed: list[str] = []
     if to_classroom:

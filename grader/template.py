@@ -58,6 +58,9 @@ class Export:
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
+        if self.problems:
+            lines = [f"Exported nothing to {self.destination}: the export was not sound."]
+            return lines + [f"Problem: {problem}" for problem in self.problems]
         lines = [f"Exported the learner's repository to {self.destination}: "]
         lines[0] += f"{len(self.written)} files."
         parts = [
@@ -68,11 +71,8 @@ class Export:
             parts.append(f"the maintainers' part of {README} ({self.cut_lines} lines)")
         if parts:
             lines.append(f"Left out (the teacher keeps them): {'; '.join(parts)}.")
-        lines += [f"Problem: {problem}" for problem in self.problems]
-        if not self.problems:
-            commit = 'git init && git add -A && git commit -m "awaitlings"'
-            lines.append(f"Next: cd {self.destination} && {commit}")
-        return lines
+        commit = 'git init && git add -A && git commit -m "awaitlings"'
+        return [*lines, f"Next: cd {self.destination} && {commit}"]
 
 
 def tracked_files(root: Path) -> list[str]:
@@ -143,6 +143,9 @@ def export_template(root: Path, destination: Path) -> Export:
             shutil.copy2(root / name, target, follow_symlinks=False)
         export.written.append(name)
     export.problems = soundness(destination)
+    if export.problems:  # a learner must never get it: leave the folder as it was, empty
+        for child in destination.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     return export
 
 

@@ -69,6 +69,39 @@ def test_learners_come_from_folders_lists_and_urls_sorted_and_named_once(tmp_pat
     assert odd.name == "learner"  # a folder of its own when cloned, never the one above
 
 
+def test_a_list_reads_its_paths_from_its_own_folder_and_keeps_a_row_for_a_missing_one(
+    tmp_path, monkeypatch
+):
+    repository(tmp_path / "class" / "ana")
+    listing = tmp_path / "class" / "class.txt"
+    listing.write_text("ana\ngone  # left the course\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not the list's folder
+
+    ana, gone = find_learners([str(listing)])
+
+    assert (ana.name, ana.source) == ("ana", str((tmp_path / "class" / "ana").resolve()))
+    assert gone.name == "gone"
+    grade = grade_learner(gone, tmp_path, timeout=1)
+    assert "no learner's repository there" in grade.problem
+    assert grade.flags == [f"not graded: {grade.problem}"]
+
+
+def test_forks_that_keep_the_templates_name_are_named_by_their_owner():
+    learners = find_learners(
+        [
+            "https://git.example/alice/awaitlings.git",
+            "git@git.example:bob/awaitlings.git",
+            "https://git.example/cy/cy-work.git",
+        ]
+    )
+
+    assert [learner.name for learner in learners] == [
+        "alice-awaitlings",
+        "bob-awaitlings",
+        "cy-work",
+    ]
+
+
 def test_a_source_that_is_no_learner_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     for source in (tmp_path / "empty", tmp_path / "missing"):
@@ -117,6 +150,7 @@ def test_the_html_report_runs_no_markup_of_a_learners(tmp_path):
     assert document.findall(".//script") == []
     texts = "".join(document.itertext())
     assert HOSTILE in texts and "=HYPERLINK(1)" in texts
+    assert "1 learner," in texts
 
 
 def test_a_reason_counts_once_wherever_the_learners_line_is():
@@ -139,6 +173,7 @@ def test_reasons_that_differ_only_in_numbers_count_as_one():
         for n, message in enumerate(said)
     ]
 
+    assert "4 learners," in gradebook_html(EXERCISES, grades, "c")
     assert common_reasons(EXERCISES, grades) == [
         (
             "missing_await",
@@ -163,6 +198,8 @@ def test_a_clone_urls_credentials_reach_no_report(source):
     reported = gradebook_csv(EXERCISES, [grade]) + gradebook_html(EXERCISES, [grade], "c")
     assert "SECRET" not in reported
     assert "127.0.0.1:1/" in reported
+    [row] = list(csv.reader(io.StringIO(gradebook_csv(EXERCISES, [grade]))))[1:]
+    assert row[3] == "10"  # the assignment's points, though nothing was graded
 
 
 # The whole class, graded in two shards and merged

@@ -206,15 +206,54 @@ def unpack(archive: Path, folder: Path) -> None:
             (folder / info.filename).chmod(info.external_attr >> 16 & 0o777)
 
 
+# Stand-ins for what setup.sh asks of the image: apt-get, and `python3 -m venv DIR`, whose
+# DIR/bin/python is this interpreter (it has the course) but for `-m pip`. Each writes down
+# how it was called, in $CALLS.
+FAKE_APT = '#!/bin/sh\necho "apt-get $*" >> "$CALLS"\n'
+FAKE_PYTHON3 = """#!/bin/sh
+echo "python3 $*" >> "$CALLS"
+mkdir -p "$3/bin"
+cp "$(dirname "$0")/venv-python" "$3/bin/python"
+"""
+FAKE_VENV_PYTHON = """#!/bin/sh
+if [ "$1" = -m ] && [ "$2" = pip ]; then
+    echo "pip $*" >> "$CALLS"
+    exit 0
+fi
+exec "{python}" "$@"
+"""
+
+
 @pytest.fixture(scope="module")
 def autograder(course: Course) -> Path:
-    """A fake /autograder: the zip unpacked in source/, a venv/ whose python has the course."""
+    """A fake /autograder: the zip unpacked in source/, then setup.sh run as Gradescope runs
+    it, with apt-get and Python's venv and pip stood in for."""
     folder = course.path.parent / "autograder"
     archive = course.path.parent / "autograder.zip"
     done = course.grader("gradescope-zip", str(archive))
     assert done.returncode == 0, done.stdout + done.stderr
     unpack(archive, folder / "source")
-    python_on_path(folder / "venv")
+    stand_ins, calls = course.path.parent / "image-bin", course.path.parent / "calls.txt"
+    stand_ins.mkdir()
+    stood_in = {"apt-get": FAKE_APT, "python3": FAKE_PYTHON3, "venv-python": FAKE_VENV_PYTHON}
+    for name, script in stood_in.items():
+        (stand_ins / name).write_text(script.replace("{python}", sys.executable))
+        (stand_ins / name).chmod(0o755)
+    path = f"{stand_ins}{os.pathsep}{os.environ['PATH']}"
+    environment = {"PATH": path, "AWAITLINGS_AUTOGRADER": str(folder), "CALLS": str(calls)}
+
+    done = subprocess.run(
+        ["bash", str(folder / "source/setup.sh")], env=environment, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert calls.read_text().splitlines() == [
+        "apt-get update -q",
+        "apt-get install -y -q python3 python3-venv git",
+        f"python3 -m venv {folder}/venv",
+        f"pip -m pip install -q -e {folder}/source",
+    ]
     return folder
 
 

@@ -50,6 +50,17 @@ def test_gradescope_scores_an_exercise_only_when_all_its_tests_pass(results):
     assert {"score", "execution_time", "output", "tests"} <= set(document)
 
 
+def test_gradescope_shows_the_teacher_what_a_sealed_grade_ignored_and_flagged(results):
+    results[1].flags = ["views.py:3 reaches for the grader's results"]
+
+    document = gradescope(results, 2.0, ignored=["exercises/ex02_x/test_x.py", "conftest.py"])
+
+    assert "Ignored: 2 file(s)" in document["output"]
+    assert "exercises/ex02_x/test_x.py, conftest.py" in document["output"]
+    assert "flag: views.py:3 reaches for the grader's results" in document["tests"][1]["output"]
+    assert "flag:" not in document["tests"][0]["output"]
+
+
 def test_classroom_result_scores_every_failure_path_zero(results):
     document = classroom(results)
     assert document["version"] == 1 and document["status"] == "fail"

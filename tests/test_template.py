@@ -147,3 +147,15 @@ def test_a_folder_that_is_not_empty_is_refused_and_left_alone(course, tmp_path):
     assert len(done.stderr.strip().splitlines()) == 1
     assert "not an empty folder" in done.stderr
     assert files_in(taken) == {"notes.txt"}
+
+
+def test_an_export_that_is_not_sound_is_taken_back(course, tmp_path):
+    # awaitlings.toml changed, `python grader manifest` not run again: the teacher's mistake
+    teacher = teachers_copy(course)
+    (teacher.path / "awaitlings.toml").write_text("[assignment]\nexercises = [3]\n")
+
+    done = teacher.grader("template", str(tmp_path / "stale"))
+
+    assert done.returncode == 1
+    assert "Exported nothing" in done.stdout and "python grader manifest" in done.stdout
+    assert files_in(tmp_path / "stale") == set()  # nothing a learner could be given
