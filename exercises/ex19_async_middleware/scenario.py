@@ -13,12 +13,11 @@ checked.
 
 import re
 
-from grader.sealed.scenario import Scenario, at_once_watched, unexpected, wrong_answers
+from grader.sealed.scenario import Scenario, at_once_watched, carried, unexpected
 from grader.sealed.site import Reply, Site
 
 PATH = "/async_middleware/"
 AT_ONCE = 5
-FORECAST = {"city": "Braga", "temperature": 14, "sky": "cloudy"}  # the fake API's
 SERVER_TIMING = re.compile(r"app;dur=\d+(\.\d+)?")
 
 
@@ -32,7 +31,8 @@ def untimed(path: str, replies: list[Reply]) -> list[str]:
 
 def check(site: Site) -> list[str]:
     replies, watched = at_once_watched(site, AT_ONCE, "GET", PATH, gather="/forecast")
-    problems = wrong_answers(PATH, replies, FORECAST) or untimed(PATH, replies) or watched
+    forecasts = carried(site, PATH, replies, "/forecast", "the weather API")
+    problems = forecasts or untimed(PATH, replies) or watched
     city = site.request("GET", f"{PATH}city/Porto/")
     problems += unexpected(f"{PATH}city/Porto/", city, 200, {"city": "Porto"})
     if city.status == 200 and "sessionid=" not in city.headers.get("set-cookie", ""):
