@@ -206,6 +206,7 @@ EX15 = "exercises/ex15_legacy_sdk/README.md"
 EX16 = "exercises/ex16_atomic_writes/README.md"
 EX17 = "exercises/ex17_async_auth/README.md"
 EX19 = "exercises/ex19_async_middleware/README.md"
+EX20 = "exercises/ex20_async_class_view/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
@@ -1444,3 +1445,37 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
 def site_of(server: Server, site: Site) -> Site:
     """A site for another uvicorn serving the same copy and fake API as `site`."""
     return Site(site.tree, server, site.api, {})
+
+
+# ex20 · A class of its own kind
+
+CLASS_VIEW = "/async_class_view/"
+
+
+def test_a_class_with_mixed_handlers_is_refused_and_only_its_pages_say_so(shipped: Site) -> None:
+    refused = shipped.request("GET", CLASS_VIEW)
+    working = shipped.request("GET", BLOCKING_SLEEP)
+
+    sentence = (
+        "this exercise's pages answer 500 with the reason (`exercise ex20_async_class_view could "
+        "not be loaded: ImproperlyConfigured: …`), and the other exercises work"
+    )
+    expected = (
+        "exercise ex20_async_class_view could not be loaded: ImproperlyConfigured: ForecastView "
+        "HTTP handlers must either be all sync or all async."
+    )
+    assert refused.status == 500 and refused.body.decode() == expected, (
+        f"{claim(EX20, sentence)}, but {CLASS_VIEW} answered {refused.status} "
+        f"{refused.error or refused.body[:300]!r}"
+    )
+    assert working.status == 200, f"{claim(EX20, sentence)}, but {BLOCKING_SLEEP} got {working}"
+
+
+def test_an_all_async_class_answers_get_and_post(solved: Site) -> None:
+    forecast = solved.request("GET", CLASS_VIEW)
+    subscribed = solved.request("POST", CLASS_VIEW, json={"email": "ana@example.com"})
+
+    sentence = 'POST `{"email": "ana@example.com"}` answers 201'
+    assert forecast.status == 200 and decoded(forecast.body) == FORECAST, forecast.shown()
+    assert subscribed.status == 201, f"{claim(EX20, sentence)}, but it got {subscribed.shown()}"
+    assert decoded(subscribed.body) == {"subscribed": "ana@example.com"}

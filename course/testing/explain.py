@@ -14,10 +14,11 @@ import linecache
 import re
 import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 import respx
 from asgiref.sync import iscoroutinefunction
-from django.core.exceptions import FieldError, SynchronousOnlyOperation
+from django.core.exceptions import FieldError, ImproperlyConfigured, SynchronousOnlyOperation
 
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import find_refusal
@@ -146,6 +147,8 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
     location = code.in_traceback(error.__traceback__)
     where = f" at {location}" if location else ""
     message = str(error)
+    if isinstance(error, ImproperlyConfigured) and (mixed := mixed_handlers(error)):
+        return mixed
     if isinstance(error, SystemExit):
         return (
             f"the view called sys.exit({error.code!r}){where} — a view returns a response; "
@@ -348,3 +351,48 @@ def _argument_of(function: str, name: str, error: BaseException) -> object:
         if frame.f_code.co_name == function and name in frame.f_locals:
             found = frame.f_locals[name]
     return found
+
+
+HTTP_HANDLERS_MIXED = "HTTP handlers must either be all sync or all async"
+
+
+def mixed_handlers(error: BaseException) -> str | None:
+    """Plain words for Django refusing a class-based view whose handlers mix `def` and
+    `async def` (`View.view_is_async`, when `as_view()` runs as the urls are imported)."""
+    if HTTP_HANDLERS_MIXED not in str(error):
+        return None
+    link, view = error.__traceback__, None
+    while link is not None:
+        if link.tb_frame.f_code.co_name == "view_is_async":
+            view = link.tb_frame.f_locals.get("cls")
+        link = link.tb_next
+    if view is None:
+        return None
+    handlers = [
+        name for name in view.http_method_names if name != "options" and hasattr(view, name)
+    ]
+    kinds = {
+        kind: [
+            _handler(view, name)
+            for name in handlers
+            if iscoroutinefunction(getattr(view, name)) == is_async
+        ]
+        for kind, is_async in (("async def", True), ("def", False))
+    }
+    mix = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in kinds.items())
+    return (
+        f"{view.__qualname__} mixes sync and async handlers ({mix}), and Django refuses such a "
+        f"class when its urls are imported (\u201c{HTTP_HANDLERS_MIXED}\u201d: it decides "
+        "once whether the view is async) — make every handler `async def`"
+    )
+
+
+def _handler(view: type, name: str) -> str:
+    """`post at exercises/…/views.py:22`: a handler of `view`, where it is defined."""
+    try:
+        function = inspect.unwrap(getattr(view, name))
+        line = inspect.getsourcelines(function)[1]
+        path = Path(inspect.getsourcefile(function) or "")
+    except (OSError, TypeError):
+        return name
+    return f"{name} at {Location(path, line, name)}"

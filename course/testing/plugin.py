@@ -32,6 +32,7 @@ import respx
 from asgiref.sync import SyncToAsync
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.urls import clear_url_caches, set_urlconf
 
@@ -40,6 +41,7 @@ from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
 from course.testing.chance import draw_the_highest
 from course.testing.client import ExerciseClient
+from course.testing.explain import mixed_handlers
 from course.testing.locate import LearnerCode, Location
 from course.testing.network import block_real_network
 from course.testing.queries import Queries
@@ -202,6 +204,11 @@ def import_learner_module(name: str) -> None:
         pytest.fail(
             f"{where} has a syntax error: {error.msg} — fix it and run again", pytrace=False
         )
+    except ImproperlyConfigured as error:
+        if mixed_handlers(error):  # the lesson's mistake: told when a test asks for the view,
+            return  # as Django tells it then (the urls import again and raise in the request)
+        message = f"the exercise's code could not be imported: ImproperlyConfigured: {error}"
+        pytest.fail(message, pytrace=False)
     except SystemExit as error:
         # Left to propagate, it would stop the whole test session, not this test.
         message = f"the exercise's code called sys.exit({error.code!r}) while being imported"
