@@ -112,6 +112,9 @@ class Response:
     status_code: int
     headers: dict[str, str]
     content: bytes
+    # Each piece of the body as it was sent, with the loop time it was sent at: a streamed
+    # response's first piece leaves before its last (exercise 21).
+    pieces: list[tuple[float, bytes]] = field(default_factory=list)
 
     def json(self) -> Any:
         """The body as JSON; a body that is not JSON fails the test, saying what it is."""
@@ -131,11 +134,13 @@ class Exchange:
     """One request on its way through the ASGI application."""
 
     messages: list[dict[str, Any]] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)  # the loop time of each message
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     gone: asyncio.Event = field(default_factory=asyncio.Event)  # the visitor left
 
     async def send(self, message: dict[str, Any]) -> None:
         self.messages.append(message)
+        self.sent_at.append(asyncio.get_running_loop().time())
         if is_the_last_body(message):
             self.answered.set()
 
@@ -144,8 +149,13 @@ class Exchange:
         if start is None:
             return None
         headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-        body = b"".join(m.get("body", b"") for m in self.messages[1:])
-        return Response(start["status"], headers, body)
+        pieces = [
+            (when, message.get("body", b""))
+            for when, message in zip(self.sent_at, self.messages, strict=True)
+            if message["type"] == "http.response.body" and message.get("body")
+        ]
+        body = b"".join(piece for _, piece in pieces)
+        return Response(start["status"], headers, body, pieces)
 
 
 def _close_runaway_tasks() -> None:

@@ -398,6 +398,36 @@ class Site:
         return leave_when(self.url, path, called, f"no call to {api_path}", timeout)
 
 
+def read_until(
+    url: str, path: str, enough: Callable[[bytes], bool], waiting_for: str, timeout: float
+) -> Reply:
+    """A visitor who asks `url` for `path`, reads the answer as it comes until `enough(body
+    so far)` (the raw body: a streamed one keeps its chunked framing), then leaves: the Reply
+    read so far. An error Reply starting with `waiting_for` when the answer ended, or
+    `timeout` seconds passed, first.
+
+    A streamed answer is judged by what has arrived at a moment of the judge's
+    choosing (while the judge's fake API holds a call), never by a whole body.
+    """
+    port = int(url.rsplit(":", 1)[1])
+    started = time.perf_counter()
+    received = b""
+    with socket.create_connection((HOST, port), timeout=timeout) as visitor:
+        visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+        while time.perf_counter() - started < timeout and len(received) < MAX_BODY:
+            if select.select([visitor], [], [], 0.01)[0]:
+                more = visitor.recv(65536)
+                if not more:
+                    break
+                received += more
+                reply = _raw_reply(received, started)
+                if b"\r\n\r\n" in received and enough(reply.body):
+                    return reply
+    reply = _raw_reply(received, started)
+    error = f"{waiting_for} within {timeout:g} s (read: {reply.body[:200]!r})"
+    return dataclasses.replace(reply, error=error)
+
+
 def leave_when(
     url: str, path: str, ready: Callable[[], bool], waiting_for: str, timeout: float
 ) -> Reply | None:
