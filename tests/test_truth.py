@@ -41,7 +41,7 @@ from exercises.ex06_dont_async_everything.passwords import hash_password
 from exercises.ex13_async_orm import scenario as orm
 from exercises.ex14_related_objects import scenario as related
 from exercises.ex17_async_auth import scenario as auth
-from grader.sealed.site import free_port, leave_when, uvicorn_command
+from grader.sealed.site import free_port, leave_when, read_until, uvicorn_command
 from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.servers import (
@@ -207,6 +207,7 @@ EX16 = "exercises/ex16_atomic_writes/README.md"
 EX17 = "exercises/ex17_async_auth/README.md"
 EX19 = "exercises/ex19_async_middleware/README.md"
 EX20 = "exercises/ex20_async_class_view/README.md"
+EX21 = "exercises/ex21_streaming_events/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
@@ -261,15 +262,17 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """uvicorn serving the course as shipped, but for two views of `tests/cases` that READMEs
-    speak of: exercise 10's semaphore made at module level, and exercise 15's SDK called
-    through `sync_to_async` with its default `thread_sensitive=True`.
+    """uvicorn serving the course as shipped, but for three views of `tests/cases` that READMEs
+    speak of: exercise 10's semaphore made at module level, exercise 15's SDK called
+    through `sync_to_async` with its default `thread_sensitive=True`, and exercise 21's
+    events from a sync generator.
 
     A copy of its own, because the two other servers' views must stay as they are.
     """
     course = Course(copy_course(ROOT, tmp_path_factory.mktemp("other_answers") / "course"))
     course.write(BOUNDED_VIEWS, (ROOT / MODULE_SEMAPHORE).read_text(encoding="utf-8"))
     course.write(LEGACY_SDK_VIEWS, (ROOT / THREAD_SENSITIVE).read_text(encoding="utf-8"))
+    course.write(LIVE_DASHBOARD_VIEWS, (ROOT / SYNC_GENERATOR).read_text(encoding="utf-8"))
     yield from serve(course)
 
 
@@ -1479,3 +1482,72 @@ def test_an_all_async_class_answers_get_and_post(solved: Site) -> None:
     assert forecast.status == 200 and decoded(forecast.body) == FORECAST, forecast.shown()
     assert subscribed.status == 201, f"{claim(EX20, sentence)}, but it got {subscribed.shown()}"
     assert decoded(subscribed.body) == {"subscribed": "ana@example.com"}
+
+
+# ex21 · Events as they happen
+
+LIVE_DASHBOARD = "/streaming_events/"
+LIVE_DASHBOARD_VIEWS = "exercises/ex21_streaming_events/views.py"
+SYNC_GENERATOR = "tests/cases/ex21_streaming_events/sync_generator.py"
+CONSUMES_SYNC = (
+    "StreamingHttpResponse must consume synchronous iterators in order to serve them "
+    "asynchronously. Use an asynchronous iterator instead."
+)
+SLOW_STOCKS = ("--slow", "/stocks=5")  # the other two answer after LATENCY
+
+
+def first_event_while_calling(site: Site) -> tuple[Reply, int]:
+    """The live dashboard read until its first event, with the stocks API slow: what had
+    arrived, and how many of the server's calls to the API were still open then."""
+    with site.api_misbehaving(*SLOW_STOCKS) as api:
+        api_port = int(api.url.rsplit(":", 1)[1])
+        seen: list[int] = []
+
+        def an_event(body: bytes) -> bool:
+            if b"\n\n" not in body:
+                return False
+            seen.append(connections_to(api_port))
+            return True
+
+        reply = read_until(site.url, LIVE_DASHBOARD, an_event, "no event", 30)
+        return reply, (seen or [0])[0]
+
+
+def test_a_whole_body_is_sent_once_the_last_api_has_answered(shipped: Site) -> None:
+    reply, still_calling = first_event_while_calling(shipped)
+
+    sentence = "the first event reaches the browser with the last, after the slowest API"
+    assert reply.error is None and still_calling == 0, (
+        f"{claim(EX21, sentence)}, but its first event came with {still_calling} call(s) to "
+        f"the API still open ({reply.error or reply.body[:200]!r})"
+    )
+
+
+def test_an_async_generator_streams_each_event_as_it_comes(solved: Site) -> None:
+    reply, still_calling = first_event_while_calling(solved)
+
+    sentence = (
+        "under an ASGI server Django iterates an async iterator on the event loop and sends "
+        "every piece as it comes"
+    )
+    assert reply.error is None and still_calling >= 1, (
+        f"{claim(EX21, sentence)}, but its first event came with no call to the API still "
+        f"open ({reply.error or reply.body[:200]!r})"
+    )
+
+
+def test_a_sync_iterator_is_read_whole_before_anything_is_sent(other_answers: Site) -> None:
+    reply, still_calling = first_event_while_calling(other_answers)
+
+    sentence = (
+        "it reads it whole, in a worker thread, and only then sends it, all at once (it warns: "
+        f'"{CONSUMES_SYNC}")'
+    )
+    assert reply.error is None and still_calling == 0, (
+        f"{claim(EX21, sentence)}, but a sync generator's first event came with "
+        f"{still_calling} call(s) to the API still open ({reply.error or reply.body[:200]!r})"
+    )
+    assert CONSUMES_SYNC in other_answers.server.output(), (
+        f"{claim(EX21, sentence)}, but the server printed no such warning:\n"
+        f"{other_answers.server.output()[-2000:]}"
+    )
