@@ -1,0 +1,31 @@
+# Django's docs, "Handling disconnects": catch asyncio.CancelledError to clean up, then
+# raise it again so that the cancellation goes on.
+import asyncio
+import json
+
+from django.http import StreamingHttpResponse
+
+from course.weather import fetch_forecast
+
+INTERVAL = 2.0
+WATCHING = 0
+
+
+def event(name, data):
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+
+async def live_forecast(request):
+    async def events():
+        global WATCHING
+        WATCHING += 1
+        try:
+            while True:
+                forecast = await fetch_forecast()
+                yield event("forecast", {**forecast, "watching": WATCHING})
+                await asyncio.sleep(INTERVAL)
+        except asyncio.CancelledError:
+            WATCHING -= 1
+            raise
+
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
