@@ -208,6 +208,7 @@ EX17 = "exercises/ex17_async_auth/README.md"
 EX19 = "exercises/ex19_async_middleware/README.md"
 EX20 = "exercises/ex20_async_class_view/README.md"
 EX21 = "exercises/ex21_streaming_events/README.md"
+EX22 = "exercises/ex22_stream_disconnect/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
@@ -1550,4 +1551,45 @@ def test_a_sync_iterator_is_read_whole_before_anything_is_sent(other_answers: Si
     assert CONSUMES_SYNC in other_answers.server.output(), (
         f"{claim(EX21, sentence)}, but the server printed no such warning:\n"
         f"{other_answers.server.output()[-2000:]}"
+    )
+
+
+# ex22 · When the visitor leaves
+
+LIVE_FORECAST = "/stream_disconnect/"
+WATCHED_AFTER = 6.0  # seconds the fake API is watched once the visitor left (INTERVAL is 2)
+
+
+def calls_after_leaving(site: Site) -> int:
+    """A visitor reads the live forecast's first event and leaves: the calls the fake API
+    reported in the next WATCHED_AFTER seconds."""
+    site.settle()
+    reply = read_until(site.url, LIVE_FORECAST, lambda body: b"\n\n" in body, "no event", 30)
+    assert reply.error is None, f"{LIVE_FORECAST} sent no event: {reply.error}"
+    site.api_calls += 1  # the call its first event carried: reported once answered
+    reported = len(site.settle())
+    time.sleep(WATCHED_AFTER)
+    return len(site.api.calls()) - reported
+
+
+def test_a_task_the_stream_started_polls_on_after_the_visitor_left(shipped: Site) -> None:
+    more = calls_after_leaving(shipped)
+
+    sentence = "it goes on asking the API for nobody, for as long as the server runs"
+    assert more >= 1, (
+        f"{claim(EX22, sentence)}, but in the {WATCHED_AFTER:g} s after the visitor left, the "
+        f"fake API reported no call:\n{shipped.api.server.output()[-2000:]}"
+    )
+
+
+def test_a_stream_that_polls_itself_stops_when_the_visitor_leaves(solved: Site) -> None:
+    more = calls_after_leaving(solved)
+
+    sentence = (
+        "Django notices when the visitor disconnects, and cancels the request: the stream gets "
+        "`asyncio.CancelledError` where it waits (the API call, or the sleep), and stops"
+    )
+    assert more == 0, (
+        f"{claim(EX22, sentence)}, but in the {WATCHED_AFTER:g} s after the visitor left, the "
+        f"fake API reported {more} more call(s):\n{solved.api.server.output()[-2000:]}"
     )
