@@ -263,10 +263,11 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """uvicorn serving the course as shipped, but for three views of `tests/cases` that READMEs
+    """uvicorn serving the course as shipped, but for four files of `tests/cases` that READMEs
     speak of: exercise 10's semaphore made at module level, exercise 15's SDK called
-    through `sync_to_async` with its default `thread_sensitive=True`, and exercise 21's
-    events from a sync generator.
+    through `sync_to_async` with its default `thread_sensitive=True`, exercise 19's async
+    middleware class that does not mark itself, and exercise 21's events from a sync
+    generator.
 
     A copy of its own, because the two other servers' views must stay as they are.
     """
@@ -274,6 +275,7 @@ def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     course.write(BOUNDED_VIEWS, (ROOT / MODULE_SEMAPHORE).read_text(encoding="utf-8"))
     course.write(LEGACY_SDK_VIEWS, (ROOT / THREAD_SENSITIVE).read_text(encoding="utf-8"))
     course.write(LIVE_DASHBOARD_VIEWS, (ROOT / SYNC_GENERATOR).read_text(encoding="utf-8"))
+    course.write(TIMING_FILE, (ROOT / UNMARKED_CLASS).read_text(encoding="utf-8"))
     yield from serve(course)
 
 
@@ -1340,6 +1342,7 @@ def test_an_exercise_that_does_not_import_shows_an_error_page_and_the_others_kee
 TIMED = "/async_middleware/"
 TIMING_MIDDLEWARE = "exercises.ex19_async_middleware.middleware.server_timing"
 TIMING_FILE = "exercises/ex19_async_middleware/middleware.py"
+UNMARKED_CLASS = "tests/cases/ex19_async_middleware/async_class_unmarked.py"
 ADAPTED = "Asynchronous handler adapted for middleware"
 # What uvicorn's process runs, plus a dump of every thread's stack on SIGUSR1 (to stderr).
 DUMPING_UVICORN = (
@@ -1443,6 +1446,25 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
     assert held == expected, (
         f"{claim(EX19, sentence)}, but with {AT_ONCE} pages waiting for a hung API, {held} "
         f"threads were inside {TIMING_FILE}:\n" + "\n".join(server.lines[printed:][-80:])
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "saved"), [("solved", True), ("other_answers", False)], indirect=["site"]
+)
+def test_a_session_is_saved_only_behind_a_middleware_that_says_it_is_async(
+    site: Site, saved: bool
+) -> None:
+    reply = site.request("GET", f"{TIMED}city/Porto/")
+
+    sentence = (
+        "The session middleware then takes yours for a sync one and is done before the page "
+        "has run: the session the page writes is never saved, and no session cookie goes back"
+    )
+    assert reply.status == 200 and decoded(reply.body) == {"city": "Porto"}, reply.shown()
+    assert ("sessionid=" in reply.headers.get("set-cookie", "")) is saved, (
+        f"{claim(EX19, sentence)}, but {'the solution' if saved else 'an unmarked class'} "
+        f"answered with headers {reply.headers}"
     )
 
 
