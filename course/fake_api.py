@@ -49,6 +49,8 @@ ANSWERS = {
     "/weather": {"city": "Lisbon", "temperature": 21, "sky": "clear"},
     "/news": {"headline": "Async views ship"},
     "/stocks": {"AWAIT": 42.0},
+    "/warehouse": {"reserved": True},  # exercise 23's receivers: any method
+    "/mailer": {"sent": True},
 }
 
 

@@ -180,6 +180,12 @@ def explain(error: BaseException, code: LearnerCode) -> str | None:
             f"the view called {name}() without `await`{called or where}{used}: it is a "
             f"coroutine that never ran, so it has no `.{error.name}` — put `await` before the call"
         )
+    if isinstance(error, RuntimeError) and _sent_from(error, ("send", "send_robust")):
+        return (
+            f"the view sent a signal with `send()`{where}, which runs async receivers through "
+            "async_to_sync, and that cannot run on the event loop — in an `async def` view, "
+            "send it with `await signal.asend(...)` (Django 5.0+), which runs them side by side"
+        )
     for misuse in MISUSES:
         if misuse.matches(error):
             return misuse.reason.format(where=where, message=message)
@@ -396,3 +402,12 @@ def _handler(view: type, name: str) -> str:
     except (OSError, TypeError):
         return name
     return f"{name} at {Location(path, line, name)}"
+
+
+def _sent_from(error: BaseException, methods: tuple[str, ...]) -> bool:
+    """True when `error` was raised inside Django's `Signal.<method>` (a sync send)."""
+    return any(
+        frame.f_code.co_filename.endswith("django/dispatch/dispatcher.py")
+        and frame.f_code.co_name in methods
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+    )
