@@ -5,8 +5,8 @@ has not yet answered (the judge's fake API holds that call until the visitor has
 
 import dataclasses
 import json
-import re
 
+from course.events import events_in
 from grader.sealed.scenario import Scenario, carried, request_watched
 from grader.sealed.site import Reply, Site, read_until
 
@@ -16,21 +16,6 @@ HELD = "/stocks"
 SETTLE = 5.0  # seconds for the first event to arrive while the stocks API is held
 
 
-def events_in(body: bytes) -> dict[str, object]:
-    """Each server-sent event's name and its data, read as JSON (None when it is not)."""
-    found: dict[str, object] = {}
-    for name, data in re.findall(rb"^event: (.*?)\r?\ndata: (.*?)\r?$", body, re.MULTILINE):
-        try:
-            found[name.decode(errors="replace")] = json.loads(data)
-        except ValueError:
-            found[name.decode(errors="replace")] = None
-    return found
-
-
-def an_event(body: bytes) -> bool:
-    return re.search(rb"^event: .*\r?\ndata: .*\r?\n\r?\n", body, re.MULTILINE) is not None
-
-
 def check(site: Site) -> list[str]:
     reply, watched = request_watched(site, "GET", PATH)
     kind = reply.headers.get("content-type", "")
@@ -38,7 +23,7 @@ def check(site: Site) -> list[str]:
         return [
             f"{PATH} answered {reply.shown()} ({kind or 'no content type'}), not an event stream"
         ]
-    events = events_in(reply.body)
+    events = dict(events_in(reply.body))
     problems = []
     for name, api_path in PARTS.items():
         piece = dataclasses.replace(reply, body=json.dumps(events.get(name)).encode())
@@ -48,7 +33,7 @@ def check(site: Site) -> list[str]:
     if problems:
         return problems
     with site.api.holding(HELD):
-        early: Reply = read_until(site.url, PATH, an_event, "no event", SETTLE)
+        early: Reply = read_until(site.url, PATH, events_in, "no event", SETTLE)
     if early.error:
         return [
             f"no event of {PATH} arrived while the stocks API had not answered yet: the view "

@@ -5,10 +5,8 @@ time, and the client notes the loop time at which each piece of the body was
 sent, so "before the last call ended" is exact, whatever the machine's load.
 """
 
-import json
-import re
-
 from course.dashboard import NEWS_URL, STOCKS_URL, WEATHER_URL
+from course.events import events_in
 
 PARTS = {
     "weather": (WEATHER_URL, {"city": "Braga", "sky": "cloudy"}, 0.3),
@@ -24,17 +22,6 @@ def serve_the_apis(upstream) -> list:
     ]
 
 
-def events_in(body: bytes) -> dict[str, object]:
-    """Each server-sent event's name and its data, read as JSON."""
-    found = {}
-    for block in body.decode().split("\n\n"):
-        name = re.search(r"^event: (.*)$", block, re.MULTILINE)
-        data = re.search(r"^data: (.*)$", block, re.MULTILINE)
-        if name and data:
-            found[name.group(1)] = json.loads(data.group(1))
-    return found
-
-
 async def test_every_part_arrives_as_an_event(client, upstream):
     serve_the_apis(upstream)
 
@@ -42,7 +29,7 @@ async def test_every_part_arrives_as_an_event(client, upstream):
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
-    assert events_in(response.content) == {name: data for name, (_, data, _) in PARTS.items()}
+    assert dict(events_in(response.content)) == {name: data for name, (_, data, _) in PARTS.items()}
 
 
 async def test_the_first_event_arrives_before_the_last_call_ends(client, upstream, recwarn):

@@ -8,16 +8,11 @@ the last.
 """
 
 import asyncio
-import json
 
 from django.http import HttpRequest, HttpResponse
 
 from course.dashboard import fetch_news, fetch_stocks, fetch_weather
-
-
-def event(name: str, data: dict) -> str:
-    """One server-sent event: its name, its data as JSON, and the blank line that ends it."""
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+from course.events import event
 
 
 async def named(name: str, fetch) -> tuple[str, dict]:

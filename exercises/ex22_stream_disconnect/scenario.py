@@ -3,10 +3,9 @@ then nothing of the stream goes on asking the judge's fake API, and the next vis
 is told one visitor is watching.
 """
 
-import json
-import re
 import time
 
+from course.events import events_in
 from grader.sealed.scenario import Scenario
 from grader.sealed.site import Site, read_until
 
@@ -17,21 +16,16 @@ AFTER = 2.5 * INTERVAL  # seconds the judge watches the API once the visitor has
 FIRST = 15.0  # seconds for a first event
 
 
-def an_event(body: bytes) -> bool:
-    return re.search(rb"^data: .*\r?\n\r?\n", body, re.MULTILINE) is not None
-
-
 def watching(body: bytes) -> object:
-    found = re.search(rb"^data: (.*?)\r?$", body, re.MULTILINE)
-    try:
-        return json.loads(found.group(1)).get("watching") if found else None
-    except (ValueError, AttributeError):
-        return None
+    """What the first event told the visitor of how many are watching."""
+    events = events_in(body)
+    data = events[0][1] if events else None
+    return data.get("watching") if isinstance(data, dict) else None
 
 
 def check(site: Site) -> list[str]:
     records = site.api.records
-    first = read_until(site.url, PATH, an_event, "no event", FIRST)  # then the visitor leaves
+    first = read_until(site.url, PATH, events_in, "no event", FIRST)  # then the visitor leaves
     if first.error or first.status != 200:
         return [f"{PATH} sent no event to a visitor: {first.error or first.shown()}"]
     site.api.settle()
@@ -43,7 +37,7 @@ def check(site: Site) -> list[str]:
             f"{records.calls[API] - calls} more time(s) in the next {AFTER:g} s: something the "
             "stream started goes on polling for nobody"
         ]
-    second = read_until(site.url, PATH, an_event, "no event", FIRST)
+    second = read_until(site.url, PATH, events_in, "no event", FIRST)
     told = watching(second.body)
     if told != 1:
         return [

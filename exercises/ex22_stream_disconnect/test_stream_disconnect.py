@@ -5,9 +5,8 @@ cost no real time, and "later" is exact.
 """
 
 import asyncio
-import json
-import re
 
+from course.events import events_in
 from course.weather import FORECAST_URL
 
 FORECAST = {"city": "Braga", "temperature": 14, "sky": "cloudy"}
@@ -15,8 +14,8 @@ INTERVAL = 2.0  # as views.py ships it
 LATENCY = 1.0  # seconds the API takes to answer
 
 
-def forecasts_in(body: bytes) -> list[dict]:
-    return [json.loads(data) for data in re.findall(rb"^data: (.*)$", body, re.MULTILINE)]
+def forecasts_in(body: bytes) -> list:
+    return [data for _name, data in events_in(body)]
 
 
 async def test_a_forecast_arrives_every_interval(client, upstream):

@@ -9,18 +9,14 @@ out.
 """
 
 import asyncio
-import json
 
 from django.http import HttpRequest, StreamingHttpResponse
 
+from course.events import event
 from course.weather import fetch_forecast
 
 INTERVAL = 2.0  # seconds between two questions to the API
 WATCHING = 0  # visitors watching now: each event tells them
-
-
-def event(name: str, data: dict) -> str:
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
 # TODO: stop asking the API when the visitor leaves, and count them out.
