@@ -49,8 +49,8 @@ ANSWERS = {
     "/weather": {"city": "Lisbon", "temperature": 21, "sky": "clear"},
     "/news": {"headline": "Async views ship"},
     "/stocks": {"AWAIT": 42.0},
-    "/warehouse": {"reserved": True},  # exercise 23's receivers: any method
-    "/mailer": {"sent": True},
+    "/warehouse": {"receipt": 1001},  # exercise 23's receivers (any method): a receipt each
+    "/mailer": {"receipt": 2002},
 }
 
 
@@ -86,6 +86,8 @@ def answer_for(path: str, salt: str = "") -> dict | None:
             "temperature": number // len(CITIES) % 51 - 10,  # -10 to 40
             "sky": SKIES[number // len(CITIES) // 51 % len(SKIES)],
         }
+    if path in ("/warehouse", "/mailer"):
+        return {"receipt": number % 1_000_000}
     if path == "/news":
         return {"headline": f"Async views ship in release {number % 90 + 10}.{number // 90 % 100}"}
     return {"AWAIT": round(10 + number % 9_000 / 100, 2)}  # /stocks

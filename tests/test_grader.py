@@ -164,10 +164,17 @@ def test_usage_errors_exit_with_status_2(course):
     assert course.grader("no-such-command").returncode == 2
 
 
+# Exercise 20 ships a view class Django refuses when its urls are imported: the lesson.
+REFUSED_AS_SHIPPED = {"async_class_view"}
+
+
 def test_the_root_urls_serve_every_exercise_under_its_id():
     for exercise in EXERCISES:
         match = resolve(f"/{exercise.id}/", urlconf="course.urls")
-        assert match.func.__module__ == f"{exercise.package}.views"
+        if exercise.id in REFUSED_AS_SHIPPED:
+            assert match.func.__module__ == "course.urls"  # the page that says why
+        else:
+            assert match.func.__module__ == f"{exercise.package}.views"
 
 
 def test_the_root_urls_mount_a_broken_exercise_as_an_error_page(rf):

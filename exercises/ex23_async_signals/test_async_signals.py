@@ -30,7 +30,7 @@ def heard(exercise, exercise_urlconf):
 def serve_the_services(upstream):
     return [
         upstream.endpoint(url, method="POST", json=answer)
-        for url, answer in ((WAREHOUSE_URL, {"reserved": True}), (MAILER_URL, {"sent": True}))
+        for url, answer in ((WAREHOUSE_URL, {"receipt": 1001}), (MAILER_URL, {"receipt": 2002}))
     ]
 
 
