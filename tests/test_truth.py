@@ -1414,7 +1414,7 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
     ):
         for _ in range(AT_ONCE):
             visitors.submit(site_of(server, site).request, "GET", TIMED, timeout=15)
-        api_port = int(api.url.rsplit(":", 1)[1])
+        api_port = api.server.port
         deadline = time.monotonic() + 30
         while connections_to(api_port) < AT_ONCE and time.monotonic() < deadline:
             time.sleep(0.05)
