@@ -104,6 +104,12 @@ def load_exercise(path: Path) -> Exercise:
     )
 
 
+def not_loaded(folder: str, error: Exception) -> str:
+    """What an exercise's pages say when its code (urls, views, middleware) could not be
+    loaded; the course's other exercises go on working."""
+    return f"exercise {folder} could not be loaded: {type(error).__name__}: {error}"
+
+
 def _problems(data: dict) -> list[str]:
     """What is wrong with the values of an exercise.toml (its keys are all there)."""
     problems = []

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 
-from course.catalog import load_exercises
+from course.catalog import load_exercises, not_loaded
 
 ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Any]
 
@@ -41,7 +41,7 @@ def exercise_handler(handler_class: type[ASGIHandler], middleware: tuple[str, ..
 
 def broken_middleware(folder: str, error: Exception) -> ASGIApp:
     """An application that answers every request with why `folder`'s middleware did not load."""
-    body = f"exercise {folder} could not be loaded: {type(error).__name__}: {error}".encode()
+    body = not_loaded(folder, error).encode()
 
     async def explain(scope: dict, receive: Any, send: Any) -> None:
         headers = [(b"content-type", b"text/plain; charset=utf-8")]

@@ -10,7 +10,7 @@ from importlib import import_module
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
-from course.catalog import Exercise, load_exercises
+from course.catalog import Exercise, load_exercises, not_loaded
 
 EXERCISES = load_exercises()
 
@@ -25,13 +25,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def broken_exercise(exercise: Exercise, error: Exception):
     """A view that explains why `exercise` could not be mounted."""
-    problem = f"{type(error).__name__}: {error}"
+    problem = not_loaded(exercise.folder, error)
 
     def explain(request: HttpRequest) -> HttpResponse:
-        return HttpResponseServerError(
-            f"exercise {exercise.folder} could not be loaded: {problem}",
-            content_type="text/plain",
-        )
+        return HttpResponseServerError(problem, content_type="text/plain")
 
     return explain
 

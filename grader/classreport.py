@@ -77,8 +77,10 @@ def common_reasons(
                 if e["id"] == exercise["id"] and e["status"] != "passed" and e["message"]:
                     reason = lesson_reason(e["message"])
                     shapes.setdefault(NUMBER.sub("#", reason), []).append(reason)
-        ranked = sorted((merged(reasons), len(reasons)) for reasons in shapes.values())
-        ranked.sort(key=lambda item: -item[1])
+        ranked = sorted(
+            ((merged(reasons), len(reasons)) for reasons in shapes.values()),
+            key=lambda item: (-item[1], item[0]),
+        )
         if ranked:
             found.append((exercise["id"], ranked[:REASONS_SHOWN]))
     return found

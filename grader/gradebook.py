@@ -130,11 +130,15 @@ def find_learners(sources: list[str]) -> list[Learner]:
     return unique
 
 
+def folder_name(text: str) -> str:
+    """`text` as a learner's name that is also a folder name here: never `..`, never empty."""
+    return re.sub(r"[^\w-]+", "-", text).strip("-") or "learner"
+
+
 def url_name(url: str, parts: int = 1) -> str:
-    """A learner's name from the last `parts` parts of a repository's URL, as a folder name
-    (never `..`): `https://host/school/ana.git` is `ana`, or `school-ana` with two parts."""
-    path = re.split(r"[/:]", url.rstrip("/").removesuffix(".git"))[-parts:]
-    return re.sub(r"[^\w-]+", "-", "-".join(path)).strip("-") or "learner"
+    """A learner's name from the last `parts` parts of a repository's URL:
+    `https://host/school/ana.git` is `ana`, or `school-ana` with two parts."""
+    return folder_name("-".join(re.split(r"[/:]", url.rstrip("/").removesuffix(".git"))[-parts:]))
 
 
 def _learners_of(source: str, depth: int) -> list[Learner]:
@@ -142,7 +146,7 @@ def _learners_of(source: str, depth: int) -> list[Learner]:
         return [Learner(url_name(source), source)]
     path = Path(source)
     if depth > 0 and not (path / "exercises").is_dir():  # listed: a row that says why
-        return [Learner(re.sub(r"[^\w-]+", "-", path.name).strip("-") or "learner", source)]
+        return [Learner(folder_name(path.name), source)]
     if path.is_dir() and (path / "exercises").is_dir():
         return [Learner(path.resolve().name, str(path.resolve()))]
     if path.is_dir() and depth == 0:

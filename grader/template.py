@@ -145,7 +145,10 @@ def export_template(root: Path, destination: Path) -> Export:
     export.problems = soundness(destination)
     if export.problems:  # a learner must never get it: leave the folder as it was, empty
         for child in destination.iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
     return export
 
 

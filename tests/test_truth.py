@@ -1422,7 +1422,7 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
     ):
         for _ in range(AT_ONCE):
             visitors.submit(site_of(server, site).request, "GET", TIMED, timeout=15)
-        api_port = int(api.url.rsplit(":", 1)[1])
+        api_port = api.server.port
         deadline = time.monotonic() + 30
         while connections_to(api_port) < AT_ONCE and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -1523,7 +1523,7 @@ def first_event_while_calling(site: Site) -> tuple[Reply, int]:
     """The live dashboard read until its first event, with the stocks API slow: what had
     arrived, and how many of the server's calls to the API were still open then."""
     with site.api_misbehaving(*SLOW_STOCKS) as api:
-        api_port = int(api.url.rsplit(":", 1)[1])
+        api_port = api.server.port
         seen: list[int] = []
 
         def an_event(body: bytes) -> bool:

@@ -195,14 +195,19 @@ def _awaited_frames(awaitable: Any) -> list[tuple[str, int, str]]:
     return entries
 
 
+def _async_to_sync_of(frame: FrameType) -> AsyncToSync | None:
+    """The `async_to_sync` wrapper whose call `frame` is, if it is one."""
+    held = frame.f_locals.get("self") if frame.f_code.co_name == "__call__" else None
+    return held if isinstance(held, AsyncToSync) else None
+
+
 def adapts_django_handler(frame: FrameType) -> bool:
     """True when the thread of `frame` waits in the `async_to_sync` Django wrapped the rest
     of its handler chain in, for a sync-only middleware ("Asynchronous handler adapted for
     middleware …" in Django's debug log)."""
     walker: FrameType | None = frame
     while walker is not None:
-        held = walker.f_locals.get("self") if walker.f_code.co_name == "__call__" else None
-        if isinstance(held, AsyncToSync):
+        if (held := _async_to_sync_of(walker)) is not None:
             module = getattr(held.awaitable, "__module__", "") or ""
             return module.startswith("django.core.handlers.")
         walker = walker.f_back
@@ -224,9 +229,7 @@ def threads_held_waiting_for_the_loop(code: LearnerCode) -> list[FrameType]:
         waits_on_a_future = False  # below (inside) the frames seen so far
         walker: FrameType | None = frame
         while walker is not None:
-            in_async_to_sync = walker.f_code.co_name == "__call__" and isinstance(
-                walker.f_locals.get("self"), AsyncToSync
-            )
+            in_async_to_sync = _async_to_sync_of(walker) is not None
             if in_async_to_sync or (waits_on_a_future and code.owns(walker.f_code.co_filename)):
                 held.append(frame)
                 break
