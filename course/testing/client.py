@@ -38,6 +38,7 @@ from course.testing.awaits import UnawaitedProbe
 from course.testing.blocking import BlockingGuard
 from course.testing.explain import explain, explained_first
 from course.testing.middleware import why_django_refused
+from course.testing.runaways import stop_runaway_tasks
 from course.testing.threads import ThreadWaits
 
 DISCONNECT_GRACE = 5.0  # loop seconds a view gets to stop after its visitor left
@@ -156,19 +157,6 @@ class Exchange:
         ]
         body = b"".join(piece for _, piece in pieces)
         return Response(start["status"], headers, body, pieces)
-
-
-def _close_runaway_tasks() -> None:
-    """Stop tasks that ignore cancellation, by closing their coroutines.
-
-    A view that swallows every `CancelledError` in a loop can never be
-    cancelled: left as it is, it would also hang the end of the test (which
-    cancels what is left) and cost the learner this test's message.
-    """
-    current = asyncio.current_task()
-    for task in asyncio.all_tasks():
-        if task is not current and not task.done():
-            task.get_coro().close()
 
 
 class ExerciseClient:
@@ -373,7 +361,7 @@ class ExerciseClient:
         left_at, real_start = loop.time(), time.monotonic()
         while not call.done():
             if loop.time() - left_at > DISCONNECT_GRACE and time.monotonic() - real_start > 1:
-                _close_runaway_tasks()
+                stop_runaway_tasks()
                 self._fail_for([])
                 pytest.fail(
                     f"the visitor left after {waited:g} s, but the view went on for "

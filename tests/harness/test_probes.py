@@ -5,6 +5,7 @@ harness treat that file as "the learner's code".
 """
 
 import asyncio
+import gc
 import hashlib
 import re
 import sys
@@ -435,9 +436,20 @@ async def test_a_view_that_answers_after_its_visitor_left_is_reported(client, up
         await client.leave_after(1, "/answers_when_cancelled/")
 
 
-async def test_a_view_that_goes_on_after_its_visitor_left_is_reported(client):
+@pytest.mark.parametrize(
+    "view", ["ignores_cancellation", "streams_through_cancellation", "streams_through_everything"]
+)
+async def test_a_view_that_goes_on_after_its_visitor_left_is_reported(client, view):
     with failure("the visitor left after 1 s, but the view went on"):
-        await client.leave_after(1, "/ignores_cancellation/")
+        await client.leave_after(1, f"/{view}/")
+    gc.collect()  # what was stopped is finalized now, in this test, and quietly
+
+
+async def test_a_stream_stopped_after_it_caught_its_cancellation_runs_its_finally(client):
+    with failure("the view went on"):
+        await client.leave_after(1, "/streams_through_cancellation/")
+    views = sys.modules["tests.harness.views"]  # imported afresh for this test
+    assert views.STREAM_CLEANED_UP == ["streams_through_cancellation"]
 
 
 async def test_a_view_that_lets_the_cancellation_through_stops_quietly(client, upstream, tasks):

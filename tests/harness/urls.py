@@ -35,6 +35,8 @@ NAMES = [
     "raises",
     "answers_when_cancelled",
     "ignores_cancellation",
+    "streams_through_cancellation",
+    "streams_through_everything",
     "draws",
     "hashes_in_a_process",
     "waits_from_two_loops",

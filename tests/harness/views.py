@@ -24,7 +24,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.core.cache import cache
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.cache import cache_page
 
 API = "https://api.example"
@@ -212,6 +212,41 @@ async def ignores_cancellation(request: HttpRequest) -> JsonResponse:
     while True:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.sleep(1)
+
+
+STREAM_CLEANED_UP: list[str] = []  # which of the streams below ran their `finally`
+
+
+def _stream(events) -> StreamingHttpResponse:
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
+
+
+async def streams_through_cancellation(request: HttpRequest) -> StreamingHttpResponse:
+    # Quart's guide, "Detecting disconnection": the cancellation caught inside the loop.
+    async def events():
+        try:
+            while True:
+                try:
+                    yield "data: tick\n\n"
+                    await asyncio.sleep(1)
+                except asyncio.CancelledError:
+                    pass
+        finally:
+            STREAM_CLEANED_UP.append("streams_through_cancellation")
+
+    return _stream(events)
+
+
+async def streams_through_everything(request: HttpRequest) -> StreamingHttpResponse:
+    async def events():
+        while True:
+            try:
+                yield "data: tick\n\n"
+                await asyncio.sleep(1)
+            except BaseException:  # the mistake under test
+                pass
+
+    return _stream(events)
 
 
 async def draws(request: HttpRequest) -> JsonResponse:
