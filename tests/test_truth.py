@@ -22,17 +22,21 @@ well below what "one after another" would take.
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import django
 import pytest
+from django.dispatch import Signal
 
 from course.catalog import ROOT
 from course.fake_api import ANSWERS, answer_for
@@ -90,6 +94,7 @@ API_PATHS = {
     ANOTHER_PARCEL: 1,
     DASHBOARD: 3,
     PRICE_LIST: len(PRODUCTS),
+    "/async_signals/": 2,
 }
 
 # The fake API restarted by hand (README.md, "Try your views by hand"), as its options read.
@@ -209,6 +214,7 @@ EX19 = "exercises/ex19_async_middleware/README.md"
 EX20 = "exercises/ex20_async_class_view/README.md"
 EX21 = "exercises/ex21_streaming_events/README.md"
 EX22 = "exercises/ex22_stream_disconnect/README.md"
+EX23 = "exercises/ex23_async_signals/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
@@ -263,11 +269,11 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """uvicorn serving the course as shipped, but for four files of `tests/cases` that READMEs
+    """uvicorn serving the course as shipped, but for five files of `tests/cases` that READMEs
     speak of: exercise 10's semaphore made at module level, exercise 15's SDK called
     through `sync_to_async` with its default `thread_sensitive=True`, exercise 19's async
-    middleware class that does not mark itself, and exercise 21's events from a sync
-    generator.
+    middleware class that does not mark itself, exercise 21's events from a sync generator,
+    and exercise 23's async receivers told with `send()`.
 
     A copy of its own, because the two other servers' views must stay as they are.
     """
@@ -276,6 +282,7 @@ def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     course.write(LEGACY_SDK_VIEWS, (ROOT / THREAD_SENSITIVE).read_text(encoding="utf-8"))
     course.write(LIVE_DASHBOARD_VIEWS, (ROOT / SYNC_GENERATOR).read_text(encoding="utf-8"))
     course.write(TIMING_FILE, (ROOT / UNMARKED_CLASS).read_text(encoding="utf-8"))
+    course.write(SIGNAL_VIEWS, (ROOT / SEND_TO_ASYNC).read_text(encoding="utf-8"))
     yield from serve(course)
 
 
@@ -1614,4 +1621,93 @@ def test_a_stream_that_polls_itself_stops_when_the_visitor_leaves(solved: Site) 
     assert more == 0, (
         f"{claim(EX22, sentence)}, but in the {WATCHED_AFTER:g} s after the visitor left, the "
         f"fake API reported {more} more call(s):\n{solved.api.server.output()[-2000:]}"
+    )
+
+
+# ex23 · Everyone who listens
+
+ORDERS = "/async_signals/"
+ORDER = {"id": 7, "lines": [{"product": 1, "quantity": 2}]}  # the exercise's tests' order
+SIGNAL_VIEWS = "exercises/ex23_async_signals/views.py"
+SEND_TO_ASYNC = "tests/cases/ex23_async_signals/send_with_async_receivers.py"
+ASYNC_TO_SYNC_REFUSED = "You cannot use AsyncToSync in the same thread as an async event loop"
+
+
+def two_orders_at_once(site: Site) -> list[Call]:
+    """Two orders placed at the same moment: the fake API's calls they made."""
+    before = len(site.settle())
+    _, replies = site.at_once(2, "POST", ORDERS, json=ORDER)
+    for reply in replies:
+        assert reply.status == 201 and decoded(reply.body) == {"order": 7, "told": 2}, (
+            f"{EX23}: an order got {reply.shown()}; the server printed:\n"
+            f"{site.server.output()[-3000:]}"
+        )
+    return site.settle()[before:]
+
+
+def test_receivers_told_with_send_hold_every_other_request(shipped: Site) -> None:
+    calls = two_orders_at_once(shipped)
+
+    sentence = (
+        "the receivers run one after the other, on the event loop, holding every other "
+        "request while they wait"
+    )
+    assert len(calls) == 4 and at_most_in_flight(calls) == 1, (
+        f"{claim(EX23, sentence)}, but two orders placed at once had {at_most_in_flight(calls)} "
+        f"of their {len(calls)} calls to the services in flight at once"
+    )
+
+
+def test_receivers_told_with_asend_work_side_by_side(solved: Site) -> None:
+    calls = two_orders_at_once(solved)
+
+    sentence = "`asend()` runs async receivers side by side"
+    assert len(calls) == 4 and at_most_in_flight(calls) == 4, (
+        f"{claim(EX23, sentence)}, but two orders placed at once had only "
+        f"{at_most_in_flight(calls)} of their {len(calls)} calls to the services in flight at once"
+    )
+
+
+def test_send_refuses_async_receivers_on_the_event_loop(other_answers: Site) -> None:
+    reply = other_answers.request("POST", ORDERS, json=ORDER)
+    other_answers.api_calls -= API_PATHS[ORDERS]  # refused before any receiver ran
+
+    sentence = (
+        "`send()` cannot run async receivers from async code: it would need `async_to_sync`, "
+        f'which refuses to run on the event loop ("{ASYNC_TO_SYNC_REFUSED}")'
+    )
+    assert reply.status == 500, f"{claim(EX23, sentence)}, but an order got {reply.shown()}"
+    assert ASYNC_TO_SYNC_REFUSED in other_answers.server.output(), (
+        f"{claim(EX23, sentence)}, but the server printed no such error:\n"
+        f"{other_answers.server.output()[-2000:]}"
+    )
+
+
+@pytest.mark.parametrize("sync_first", [True, False], ids=["sync_first", "async_first"])
+def test_asend_runs_sync_receivers_before_the_async_ones_on_django_6_only(sync_first: bool) -> None:
+    """Not a server's doing: Django's own, and it changed between the two lines the course
+    supports. A sync receiver waits for an async one to start: on Django 5.2 it does."""
+    announced = Signal()
+    async_started = threading.Event()
+    seen: list[bool] = []
+
+    def sync_receiver(sender, **kwargs):
+        seen.append(async_started.wait(timeout=2))
+
+    async def async_receiver(sender, **kwargs):
+        async_started.set()
+
+    receivers = [sync_receiver, async_receiver]
+    for receiver in receivers if sync_first else reversed(receivers):
+        announced.connect(receiver, weak=False)
+    asyncio.run(announced.asend(sender=None))
+
+    sentence = (
+        "sync ones, if any, one after another in a worker thread: alongside the async ones on "
+        "Django 5.2, before them on Django 6"
+    )
+    alongside = django.VERSION < (6,)
+    assert seen == [alongside], (
+        f"{claim(EX23, sentence)}, but on Django {django.get_version()} the async receiver "
+        f"{'had' if seen == [True] else 'had not'} started while the sync one ran"
     )
