@@ -19,8 +19,13 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import os
+import signal
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from course.catalog import Exercise
 from course.fake_api import Behaviour
@@ -150,6 +155,77 @@ def at_once_watched(
         _seconds, replies = site.at_once(count, method, path)
     api_calls = records.total(records.calls) - before
     return replies, watched(watch.report(), count, api_calls)
+
+
+AFTER = 5  # once every visitor's calls are in flight, all are answered within this many latencies
+
+
+def visitors_side_by_side(
+    site: Site, path: str, visitors: int, apis: dict[str, str], latency: float
+) -> list[str]:
+    """Send `visitors` requests to `path` at once, each to make one call to every API of
+    `apis` (a part of the view's JSON → the API's path): a problem unless all those calls
+    were in flight together (they meet first: `JudgeAPI.gathering`), each visitor got the
+    answers of their own calls, and the last of them came within AFTER latencies of the
+    meeting.
+
+    A server whose visitors queue is killed once the calls failed to meet: it would keep
+    the check for a minute, answering them one after another.
+    """
+    records = site.api.records
+    calls = visitors * len(apis)
+    with contextlib.ExitStack() as holds, ThreadPoolExecutor(max_workers=1) as sender:
+        for api_path in apis.values():
+            holds.enter_context(site.api.gathering(api_path, visitors, GATHER))
+        sent = time.perf_counter()
+        visits = sender.submit(site.at_once, visitors, "GET", path)
+        deadline = sent + GATHER + 1
+        while not (
+            records.peak_overall >= calls or visits.done() or time.perf_counter() > deadline
+        ):
+            time.sleep(0.02)
+        met, peak = time.perf_counter(), records.peak_overall
+        if peak < calls:
+            if not visits.done():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(site.pid, signal.SIGKILL)
+            were = "was" if peak == 1 else "were"
+            return [
+                f"{visitors} visitors asked for {path} at once, but at most {peak} of their "
+                f"{calls} calls to the APIs {were} in flight together — "
+                f"{_why_they_queued(peak, visitors, len(apis))}"
+            ]
+        _seconds, replies = visits.result()
+    for part, api_path in apis.items():
+        if problems := carried(site, path, replies, api_path, api_path, itemgetter(part)):
+            return problems
+    last = max(reply.ended for reply in replies) - met
+    if last <= AFTER * latency:
+        return []
+    return [
+        f"all {calls} calls of the {visitors} visitors were in flight together, but the last "
+        f"visitor got the page {last:.1f} s later (the APIs answer in {latency:g} s): after "
+        "its calls, the view makes each visitor wait for the others"
+    ]
+
+
+def _why_they_queued(peak: int, visitors: int, calls_each: int) -> str:
+    """What a server did whose visitors' calls were at most `peak` in flight at once."""
+    if peak <= calls_each:
+        return (
+            "the server let in one visitor at a time: a visitor's wait held the event loop (a "
+            "sync client, `time.sleep`), and no other request got in meanwhile"
+        )
+    if peak == visitors:
+        return (
+            "every visitor got in, but each one's calls went one after another: start a "
+            "visitor's calls together"
+        )
+    return (
+        f"only {peak} calls went out at once: the others waited their turn for one of a few "
+        "threads (`asyncio.to_thread` runs in the loop's pool of min(32, CPUs + 4)), a client's "
+        "connections (`httpx.Limits(max_connections=…)`), or a semaphore's places"
+    )
 
 
 def watched(
