@@ -95,6 +95,7 @@ API_PATHS = {
     DASHBOARD: 3,
     PRICE_LIST: len(PRODUCTS),
     "/async_signals/": 2,
+    "/live_server/": 3,
 }
 
 # The fake API restarted by hand (README.md, "Try your views by hand"), as its options read.
@@ -215,6 +216,7 @@ EX20 = "exercises/ex20_async_class_view/README.md"
 EX21 = "exercises/ex21_streaming_events/README.md"
 EX22 = "exercises/ex22_stream_disconnect/README.md"
 EX23 = "exercises/ex23_async_signals/README.md"
+EX24 = "exercises/ex24_live_server/README.md"
 EX18 = "exercises/ex18_async_cache/README.md"
 LEGACY_SDK_VIEWS = "exercises/ex15_legacy_sdk/views.py"
 THREAD_SENSITIVE = "tests/cases/ex15_legacy_sdk/thread_sensitive_default.py"
@@ -269,11 +271,12 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """uvicorn serving the course as shipped, but for five files of `tests/cases` that READMEs
+    """uvicorn serving the course as shipped, but for six files of `tests/cases` that READMEs
     speak of: exercise 10's semaphore made at module level, exercise 15's SDK called
     through `sync_to_async` with its default `thread_sensitive=True`, exercise 19's async
     middleware class that does not mark itself, exercise 21's events from a sync generator,
-    and exercise 23's async receivers told with `send()`.
+    exercise 23's async receivers told with `send()`, and exercise 24's sync calls in
+    `asyncio.to_thread`.
 
     A copy of its own, because the two other servers' views must stay as they are.
     """
@@ -283,6 +286,7 @@ def other_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     course.write(LIVE_DASHBOARD_VIEWS, (ROOT / SYNC_GENERATOR).read_text(encoding="utf-8"))
     course.write(TIMING_FILE, (ROOT / UNMARKED_CLASS).read_text(encoding="utf-8"))
     course.write(SIGNAL_VIEWS, (ROOT / SEND_TO_ASYNC).read_text(encoding="utf-8"))
+    course.write(LIVE_SERVER_VIEWS, (ROOT / CALLS_IN_THREADS).read_text(encoding="utf-8"))
     yield from serve(course)
 
 
@@ -1710,4 +1714,36 @@ def test_asend_runs_sync_receivers_before_the_async_ones_on_django_6_only(sync_f
     assert seen == [alongside], (
         f"{claim(EX23, sentence)}, but on Django {django.get_version()} the async receiver "
         f"{'had' if seen == [True] else 'had not'} started while the sync one ran"
+    )
+
+
+# ex24 · Twenty visitors at once (the live test and the scenario judge the shipped view and
+# the solution under uvicorn: `tests/test_scenarios.py`, `tests/test_cases.py`)
+
+LIVE_SERVER = "/live_server/"
+LIVE_SERVER_VIEWS = "exercises/ex24_live_server/views.py"
+CALLS_IN_THREADS = "tests/cases/ex24_live_server/sync_calls_in_threads.py"
+VISITORS = 20
+
+
+def test_to_thread_lets_out_as_many_calls_as_the_default_pool_has_threads(
+    other_answers: Site,
+) -> None:
+    before = len(other_answers.settle())
+    _, replies = other_answers.at_once(VISITORS, "GET", LIVE_SERVER, timeout=60)
+    calls = other_answers.settle(timeout=60)[before:]
+
+    cpus = getattr(os, "process_cpu_count", os.cpu_count)() or 1  # what Python 3.13 counts
+    threads = min(32, cpus + 4)
+    sentence = (
+        "`asyncio.to_thread` runs sync calls in the event loop's default pool of "
+        "`min(32, CPUs + 4)` threads: the other calls wait for a thread"
+    )
+    assert all(reply.status == 200 for reply in replies), (
+        f"{EX24}: a visitor got {next(r for r in replies if r.status != 200).shown()}"
+    )
+    assert len(calls) == 3 * VISITORS and at_most_in_flight(calls) == threads, (
+        f"{claim(EX24, sentence)}, but {VISITORS} visitors sent at once had at most "
+        f"{at_most_in_flight(calls)} of their {len(calls)} calls in flight together "
+        f"({threads} threads expected, {cpus} CPUs)"
     )
