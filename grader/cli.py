@@ -32,6 +32,7 @@ from course.catalog import (
     load_chapters,
     load_exercises,
 )
+from grader import timeline
 from grader.cache import ResultCache
 from grader.classreport import write_report
 from grader.discover import UnknownExercise, find_exercise
@@ -52,6 +53,8 @@ from grader.integrity import (
     tampering,
     write_manifest,
 )
+from grader.live import MAX_VISITORS, live_plan, run_live
+from grader.live import as_json as live_json
 from grader.outputs import JUNIT_FLAVORS, OutputError, check_outputs, publish
 from grader.report import as_json, hint_line, show_list, show_progress
 from grader.results import ExerciseResult
@@ -194,6 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    live = commands.add_parser(
+        "live",
+        help="serve an exercise's view under uvicorn, yours and as shipped, send both many "
+        "requests at once, and draw each request's timeline",
+    )
+    live.add_argument("exercise", help="id, number (7 or 07) or unique prefix")
+    live.add_argument(
+        "--visitors", type=int, metavar="N", help="requests sent at once (default: the exercise's)"
+    )
+    live.add_argument("--html", metavar="FILE", help="also write the timeline as an HTML page")
+    live.add_argument(  # as the global --json, also after the exercise
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print it as JSON"
+    )
     commands.add_parser(
         "verify", help="maintainers: every exercise fails as shipped and passes with solutions"
     )
@@ -740,6 +756,29 @@ def grade_with_progress(learners: list[Learner], jobs: int) -> list[LearnerGrade
         return grade_class(learners, jobs, lambda grade: progress.advance(task))
 
 
+def cmd_live(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
+    """Both versions of the exercise's view under uvicorn, side by side (see grader/live.py)."""
+    exercise = find_exercise(args.exercise, exercises)
+    plan = live_plan(exercise)
+    if isinstance(plan, str):
+        console.print(f"{exercise.id} has no live run: {plan}.")
+        return 0
+    if args.visitors is not None and not 1 <= args.visitors <= MAX_VISITORS:
+        raise UnknownExercise(f"--visitors takes 1 to {MAX_VISITORS}, not {args.visitors}")
+    status = Console(stderr=True, soft_wrap=True)
+    with status.status("starting") as shown:
+        report = run_live(ROOT, exercise, args.visitors, lambda step: shown.update(step))
+    if args.html:
+        Path(args.html).write_text(timeline.page(report), encoding="utf-8")
+    if args.json:
+        console.print_json(data=live_json(report))
+    else:
+        timeline.terminal(console, report)
+        if args.html:
+            console.print(f"The timeline is in {escape(args.html)} too.")
+    return 1 if any(run.failed for run in report.runs) else 0
+
+
 # Maintainers' verbs record and check the whole course; the others grade the assignment.
 WHOLE_COURSE = {"manifest", "verify", "template"}
 
@@ -756,4 +795,5 @@ COMMANDS = {
     "template": cmd_template,
     "gradebook": cmd_gradebook,
     "gradescope-zip": cmd_gradescope_zip,
+    "live": cmd_live,
 }

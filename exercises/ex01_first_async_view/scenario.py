@@ -10,7 +10,7 @@ client; a wait with a timeout) is seen, and named.
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, at_once_watched, carried, side_by_side
+from grader.sealed.scenario import Live, Scenario, at_once_watched, carried, side_by_side
 from grader.sealed.site import Site
 
 PATH = "/first_async_view/"
@@ -30,6 +30,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live=Live(PATH),
     behaviour=Behaviour(latency=1.0),
     unconfirmed=(
         "whether the view is async: under uvicorn Django runs a plain `def` view in a thread of "

@@ -4,7 +4,7 @@ time, and the server's event loop never blocked while it prepared them."""
 import ast
 from pathlib import Path
 
-from grader.sealed.scenario import Scenario, at_once_watched, wrong_answers
+from grader.sealed.scenario import Live, Scenario, at_once_watched, wrong_answers
 from grader.sealed.site import Site
 
 PATH = "/blocking_sleep/"
@@ -42,6 +42,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live=Live(PATH),
     unconfirmed="that no worker thread waits in the loop's stead in a way the kernel shows as an"
     " idle thread's: on a lock, a queue or a Future's result without a timeout (a `time.sleep`"
     " moved into `asyncio.to_thread` shows, as `clock_nanosleep`)",

@@ -3,7 +3,7 @@ API in flight together, each answered with the forecast its own call brought bac
 server's event loop never blocked while they waited."""
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, at_once_watched, carried, side_by_side
+from grader.sealed.scenario import Live, Scenario, at_once_watched, carried, side_by_side
 from grader.sealed.site import Site
 
 PATH = "/async_http_client/"
@@ -23,6 +23,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live=Live(PATH),
     behaviour=Behaviour(latency=LATENCY),
     unconfirmed="that no worker thread waits for the loop's call: `async_to_sync` in a sync view,"
     " or `run_coroutine_threadsafe(...).result()` in a thread, waits in a futex, as an idle"

@@ -8,7 +8,7 @@ answer. Only a view that awaits an async client lets Django cancel the call.
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, carried
+from grader.sealed.scenario import Live, Scenario, carried
 from grader.sealed.site import Site
 
 PATH = "/sync_view_holds_a_thread/"
@@ -48,4 +48,4 @@ def check(site: Site) -> list[str]:
     ]
 
 
-SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=LATENCY))
+SCENARIO = Scenario(check=check, live=Live(PATH), behaviour=Behaviour(latency=LATENCY))

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, unexpected
+from grader.sealed.scenario import Live, Scenario, unexpected
 from grader.sealed.site import Site, send
 
 PATH = "/dont_async_everything/"
@@ -62,4 +62,4 @@ def check(site: Site) -> list[str]:
     return [blocked] if blocked else []
 
 
-SCENARIO = Scenario(check=check)
+SCENARIO = Scenario(check=check, live=Live(PATH, body={"password": PASSWORD}, method="POST"))

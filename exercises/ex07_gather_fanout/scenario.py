@@ -2,6 +2,7 @@
 
 from course.fake_api import Behaviour
 from grader.sealed.scenario import (
+    Live,
     Scenario,
     one_after_another,
     parts_carried,
@@ -25,4 +26,4 @@ def check(site: Site) -> list[str]:
     return one_after_another(site, len(APIS), calls) + blocked
 
 
-SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5))
+SCENARIO = Scenario(check=check, live=Live(PATH), behaviour=Behaviour(latency=0.5))

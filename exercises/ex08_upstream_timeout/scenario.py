@@ -76,6 +76,7 @@ def answered_by_the_deadline(site: Site, reply: Reply) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live="its API never answers: the lesson is how long one request waits",
     behaviour=Behaviour(hang={"/forecast"}),
     unconfirmed="that the view lets a visitor who leaves cancel it: one that catches the"
     " cancellation (`except CancelledError`, a bare `except:`) still has its call ended,"

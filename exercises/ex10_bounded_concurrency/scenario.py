@@ -8,7 +8,14 @@ a clear peak, whatever the machine's load.
 """
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, listed, listed_calls, most_at_once, request_watched
+from grader.sealed.scenario import (
+    Live,
+    Scenario,
+    listed,
+    listed_calls,
+    most_at_once,
+    request_watched,
+)
 from grader.sealed.site import Site
 
 PATH = "/bounded_concurrency/"
@@ -41,6 +48,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live=Live(PATH, visitors=2),
     behaviour=Behaviour(latency=0.05, slow=SLOW),
     unconfirmed="that a slot that frees up takes the next call at once: the slow calls here all"
     " end together, so batches of LIMIT, each gathered whole, fill every slot too",

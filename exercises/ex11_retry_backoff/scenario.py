@@ -89,6 +89,7 @@ def too_few_waits(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live="its API is busy for its first calls only: the lesson is one request's retries",
     behaviour=Behaviour(latency=0.1, busy={API: ATTEMPTS + 2}),
     unconfirmed="that the waits grow as doubling does: the README allows jitter, so one run"
     " shows only that the view waits at all; and that no worker thread waits in the loop's stead"

@@ -78,6 +78,7 @@ def a_visitor_who_leaves_stops_both_calls(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live="its lesson shows in one request: which mirror answers first",
     behaviour=Behaviour(latency=LATENCY, slow={SLOW: SLOW_SECONDS}),
     unconfirmed="that the view lets a visitor who leaves cancel it: one that catches the"
     " cancellation (`except BaseException`, `uncancel()`) still has both calls ended, and its"

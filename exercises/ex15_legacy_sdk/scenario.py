@@ -3,7 +3,7 @@ server's event loop stays free while they wait."""
 
 from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, listed, listed_calls, one_after_another
+from grader.sealed.scenario import Live, Scenario, listed, listed_calls, one_after_another
 from grader.sealed.site import Site
 
 PARCELS = ["A1", "B2", "C3"]  # the README's own example: /legacy_sdk/?ids=A1,B2,C3
@@ -26,4 +26,4 @@ def check(site: Site) -> list[str]:
     return on_the_loop + one_after_another(site, len(PARCELS), answered)
 
 
-SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=0.5))
+SCENARIO = Scenario(check=check, live=Live(PATH), behaviour=Behaviour(latency=0.5))

@@ -40,4 +40,8 @@ def check(site: Site) -> list[str]:
     )
 
 
-SCENARIO = Scenario(check=check, rows=ROWS)
+SCENARIO = Scenario(
+    check=check,
+    live="its view needs a logged-in visitor, which the live run does not make yet",
+    rows=ROWS,
+)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from course.fake_api import Behaviour
 from grader.sealed.loopwatch import LoopWatch
-from grader.sealed.scenario import Scenario, carried, unexpected
+from grader.sealed.scenario import Live, Scenario, carried, unexpected
 from grader.sealed.site import Site
 
 PATH = "/async_cache/"
@@ -210,6 +210,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live=Live(PATH),
     behaviour=Behaviour(latency=0.5),
     unconfirmed="that the API is asked again once the entry expired: the grader cannot move"
     " the server's clock a minute on, so a dict kept in front of the cache goes unseen",

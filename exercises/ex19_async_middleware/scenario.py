@@ -13,7 +13,7 @@ checked.
 
 import re
 
-from grader.sealed.scenario import Scenario, at_once_watched, carried, unexpected
+from grader.sealed.scenario import Live, Scenario, at_once_watched, carried, unexpected
 from grader.sealed.site import Reply, Site
 
 PATH = "/async_middleware/"
@@ -47,6 +47,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live=Live(PATH),
     unconfirmed="that no worker thread waits for the page: Django's adaptation of a sync-only"
     " middleware waits in `async_to_sync`, in a futex, as an idle thread does",
     shows_the_mistake=False,

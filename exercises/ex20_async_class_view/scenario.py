@@ -31,6 +31,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
+    live="its mistake stops the page from loading at all",
     unconfirmed="that no worker thread waits for the loop's call: `async_to_sync` in a sync"
     " handler waits in a futex, as an idle thread does (a sync client in a thread shows, as"
     " `poll`)",

@@ -42,4 +42,6 @@ def check(site: Site) -> list[str]:
     return watched
 
 
-SCENARIO = Scenario(check=check)
+SCENARIO = Scenario(
+    check=check, live="its page is a stream that never ends: its tests read the events as they come"
+)

@@ -47,4 +47,6 @@ def check(site: Site) -> list[str]:
     return []
 
 
-SCENARIO = Scenario(check=check)
+SCENARIO = Scenario(
+    check=check, live="its page is a stream that never ends: its tests read the events as they come"
+)

@@ -6,7 +6,7 @@ have come, or a while has passed).
 import threading
 import time
 
-from grader.sealed.scenario import Scenario, unexpected
+from grader.sealed.scenario import Live, Scenario, unexpected
 from grader.sealed.site import Site
 
 PATH = "/async_signals/"
@@ -40,4 +40,4 @@ def check(site: Site) -> list[str]:
     return problems
 
 
-SCENARIO = Scenario(check=check)
+SCENARIO = Scenario(check=check, live=Live(PATH, body=ORDER, method="POST"))

@@ -3,7 +3,7 @@ APIs in flight together, and each gets the answers of their own calls soon after
 last test makes the same check (`course/testing/live.py`), on a server of its own."""
 
 from course.fake_api import Behaviour
-from grader.sealed.scenario import Scenario, visitors_side_by_side
+from grader.sealed.scenario import Live, Scenario, visitors_side_by_side
 from grader.sealed.site import Site
 
 PATH = "/live_server/"
@@ -16,4 +16,4 @@ def check(site: Site) -> list[str]:
     return visitors_side_by_side(site, PATH, VISITORS, APIS, LATENCY)
 
 
-SCENARIO = Scenario(check=check, behaviour=Behaviour(latency=LATENCY))
+SCENARIO = Scenario(check=check, live=Live(PATH, visitors=8), behaviour=Behaviour(latency=LATENCY))

@@ -34,12 +34,24 @@ from grader.sealed.site import Reply, Site
 
 
 @dataclass(frozen=True)
+class Live:
+    """What `python grader live` sends the exercise's view: `visitors` requests at once."""
+
+    path: str
+    visitors: int = 10
+    method: str = "GET"
+    body: object = None  # JSON, for a POST
+
+
+@dataclass(frozen=True)
 class Scenario:
     check: Callable[[Site], list[str]]
     behaviour: Behaviour = field(default_factory=Behaviour)
     rows: str = ""  # Python run by `django shell` on the trusted side: the database's rows
     unconfirmed: str = ""  # what of the lesson a server cannot show, when something cannot
     shows_the_mistake: bool = True  # False: the shipped exercise looks solved to a server too
+    # `python grader live`: what it sends, or why the exercise has no live run (a sentence)
+    live: Live | str = "its lesson does not show in requests sent at once"
 
 
 def load_scenario(exercise: Exercise) -> Scenario | None:

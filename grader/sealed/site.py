@@ -100,6 +100,8 @@ class Records:
     answers: defaultdict[str, list[tuple[float, float, object]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # (path, start, end, answered) of each finished call, in the order they ended
+    log: list[tuple[str, float, float, bool]] = field(default_factory=list)
 
     def total(self, counter: Counter[str], prefix: str = "/") -> int:
         return sum(count for path, count in counter.items() if path.startswith(prefix))
@@ -178,7 +180,9 @@ class JudgeAPI:
             with self._lock:
                 records.in_flight[path] -= 1
                 (records.answered if answered else records.abandoned)[path] += 1
-                records.times[path].append((started, time.perf_counter()))
+                ended = time.perf_counter()
+                records.times[path].append((started, ended))
+                records.log.append((path, started, ended, answered))
 
     async def _while_held(self, path: str, receive, send):
         """Hold a call to `path` for as long as the path is held.
@@ -529,11 +533,28 @@ def together(
     return max(reply.ended for reply in ordered) - started, ordered
 
 
-def uvicorn_command(python: str, port: int, max_requests: int, grace: float = 1) -> list[str]:
-    """`uvicorn course.asgi:application` on 127.0.0.1:`port`, stopping by itself after
-    `max_requests` requests, given `grace` seconds to finish the last ones."""
+# uvicorn, writing a dump of every thread's stack to the file named first on each SIGUSR1.
+DUMPING_UVICORN = (
+    "import faulthandler, signal, sys; dumps = open(sys.argv.pop(1), 'w'); "
+    "faulthandler.register(signal.SIGUSR1, file=dumps, all_threads=True); "
+    "from uvicorn.main import main; sys.exit(main())"
+)
+
+
+def uvicorn_command(
+    python: str,
+    port: int,
+    max_requests: int,
+    grace: float = 1,
+    dumps: Path | None = None,
+    app: str = "course.asgi:application",
+) -> list[str]:
+    """uvicorn serving `app` on 127.0.0.1:`port`, stopping by itself after `max_requests`
+    requests, given `grace` seconds to finish the last ones; with `dumps`, a file it writes a
+    dump of its threads' stacks to on each SIGUSR1."""
+    start = [python, "-c", DUMPING_UVICORN, str(dumps)] if dumps else [python, "-m", "uvicorn"]
     return [
-        python, "-m", "uvicorn", "course.asgi:application",
+        *start, app,
         "--host", HOST, "--port", str(port),
         "--limit-max-requests", str(max_requests),
         "--timeout-graceful-shutdown", f"{grace:g}",
@@ -557,10 +578,17 @@ def server_pid(sandbox: Sandbox, process_pid: int) -> int:
 
 @contextlib.contextmanager
 def serve_course(
-    sandbox: Sandbox, tree: Path, home: Path, api: JudgeAPI, python: str, database: str = ""
+    sandbox: Sandbox,
+    tree: Path,
+    home: Path,
+    api: JudgeAPI,
+    python: str,
+    database: str = "",
+    dumps: Path | None = None,
+    app: str = "course.asgi:application",
 ) -> Iterator[Site]:
-    """uvicorn serving the course at `tree` in the sandbox, its database at the URL `database`
-    (by default `home/db.sqlite3`)."""
+    """uvicorn serving `app`, the course at `tree`, in the sandbox, its database at the URL
+    `database` (by default `home/db.sqlite3`); with `dumps`, see `uvicorn_command`."""
     database = database or f"sqlite:///{home / 'db.sqlite3'}"
     environment = sandbox.environment(
         home,
@@ -571,7 +599,7 @@ def serve_course(
     )
     for attempt in range(1, PORT_TRIES + 1):
         port = free_port()
-        command = uvicorn_command(python, port, MAX_REQUESTS)
+        command = uvicorn_command(python, port, MAX_REQUESTS, dumps=dumps, app=app)
         process = sandbox.popen(
             command, tree, environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )

@@ -1,0 +1,361 @@
+"""`python grader live <exercise>`: the course's idea shown instead of told.
+
+The exercise's view is served twice under uvicorn, as the learner has it and
+as shipped, each in front of the judge's fake API behaving as the exercise's
+scenario says: the servers sealed grading and the truth check start
+(`grader.sealed.site`). Each gets the scenario's `Live` requests at once.
+What comes back: when each request was sent and answered, every call the fake
+API saw, the most threads the server had, and, sampled every SAMPLE seconds
+from a dump of the server's stacks (faulthandler, on SIGUSR1), where its
+event loop and its worker threads were inside the learner's files. Nothing
+here grades: `grader.timeline` draws it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.catalog import Exercise
+from grader.sealed.sandbox import Sandbox
+from grader.sealed.scenario import Live, Scenario, load_scenario
+from grader.sealed.site import JudgeAPI, Reply, ServerDidNotStart, Site, serve_course, together
+from grader.shipped import read_shipped
+from grader.workspace import copy_course
+
+SAMPLE = 0.1  # seconds between two looks at the server's stacks
+RUN_LIMIT = 30.0  # seconds a version's requests may take before its server is stopped
+MAX_VISITORS = 50
+STOPPED = "still waiting when the server was stopped"
+STAMPED = "grader.livestamp:application"  # the course, saying when it took each request up
+RECEIVED = "x-awaitlings-received"  # the header it says it in
+
+FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in ')
+THREAD = re.compile(r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$")
+
+
+@dataclass
+class Visit:
+    """One request, its times in seconds since the first was sent."""
+
+    sent: float
+    began: float | None  # when its view began (None: it never did)
+    answered: float
+    status: int | None
+    error: str | None = None
+    blocked: float = 0.0  # seconds of its wait while the event loop ran the learner's code
+    blocked_at: str = ""  # where, the first time it was seen there
+
+
+@dataclass
+class Call:
+    """One call the fake API saw, its times in seconds since the first request was sent."""
+
+    path: str
+    started: float
+    ended: float
+    answered: bool  # False: abandoned by the caller
+
+
+@dataclass
+class Sample:
+    """One look at the server's stacks: where the loop and the worker threads were inside the
+    learner's files (`exercises/…/views.py:18`); "" for the loop when it was not."""
+
+    at: float
+    loop: str
+    threads: list[str]
+    held: bool = False  # the loop was in the learner's files in the look before or after too
+
+
+@dataclass
+class Run:
+    """One version of the view served, and what its requests met."""
+
+    version: str  # "yours" or "shipped"
+    visits: list[Visit]
+    calls: list[Call]
+    samples: list[Sample]
+    peak_in_flight: int  # most calls to the fake API in flight at once
+    abandoned: int  # calls their caller left before the answer
+    threads: int  # most threads the server process had at once
+    stopped_after: float | None = None  # the server was stopped after this many seconds
+    failed: str = ""  # why it could not be run at all
+
+    @property
+    def done(self) -> list[Visit]:
+        return [visit for visit in self.visits if visit.error is None]
+
+    @property
+    def seconds(self) -> float:
+        """From the first request sent to the last answered (or the server stopped)."""
+        if self.stopped_after is not None:
+            return self.stopped_after
+        return max((visit.answered for visit in self.visits), default=0.0)
+
+
+@dataclass
+class LiveReport:
+    exercise: str  # id
+    title: str
+    path: str
+    method: str
+    visitors: int
+    runs: list[Run] = field(default_factory=list)
+    verdict: str = ""
+
+
+def live_plan(exercise: Exercise) -> Live | str:
+    """What `live` sends the exercise's view, or a sentence saying why it sends nothing."""
+    scenario = load_scenario(exercise)
+    if scenario is None:
+        return "it has no outside check to borrow a server from"
+    return scenario.live
+
+
+def run_live(
+    root: Path,
+    exercise: Exercise,
+    visitors: int | None = None,
+    progress: Callable[[str], None] = lambda step: None,
+) -> LiveReport:
+    """Serve the learner's version of `exercise`, then the shipped one, and send each the
+    scenario's requests at once (`visitors` of them, if given)."""
+    scenario = load_scenario(exercise)
+    assert scenario is not None and isinstance(scenario.live, Live), "see live_plan"
+    live = scenario.live
+    count = min(visitors or live.visitors, MAX_VISITORS)
+    report = LiveReport(exercise.id, exercise.title, live.path, live.method, count)
+    shipped = read_shipped(root / "grader" / "shipped.json")
+    with tempfile.TemporaryDirectory(prefix="awaitlings-live-") as scratch:
+        for version in ("yours", "shipped"):
+            tree = copy_course(root, Path(scratch) / version / "course")
+            if version == "shipped":
+                for path in exercise.editable:
+                    (tree / path).write_text(shipped[path], encoding="utf-8")
+            home = Path(scratch) / version / "home"
+            home.mkdir()
+            progress(f"serving {version} version of {exercise.folder} with uvicorn")
+            report.runs.append(_run(version, tree, home, exercise, scenario, live, count, progress))
+    report.verdict = verdict(report)
+    return report
+
+
+def _run(
+    version: str,
+    tree: Path,
+    home: Path,
+    exercise: Exercise,
+    scenario: Scenario,
+    live: Live,
+    count: int,
+    progress: Callable[[str], None],
+) -> Run:
+    dumps = home / "stacks.txt"
+    own = Sandbox(user=None, pid_namespace=False)  # the learner's code, on their own machine
+    try:
+        with (
+            JudgeAPI(scenario.behaviour) as api,
+            serve_course(own, tree, home, api, sys.executable, dumps=dumps, app=STAMPED) as site,
+        ):
+            site.request("GET", "/")  # imports every exercise, as a server's first request does
+            site.request(live.method, live.path, json=live.body)  # the view's own first time
+            api.settle()
+            api.forget()
+            progress(f"sending {count} requests at once to {version} {live.path}")
+            with _sampling(site, dumps) as marks:
+                replies, stopped = _visit(site, live, count)
+            return _measured(version, site, tree, exercise, replies, stopped, marks, dumps)
+    except ServerDidNotStart as error:
+        return Run(version, [], [], [], 0, 0, 0, failed=str(error))
+
+
+def _visit(site: Site, live: Live, count: int) -> tuple[list[Reply], float | None]:
+    """The replies to `count` requests sent at once, and when the server had to be stopped
+    (None: every request was answered within RUN_LIMIT)."""
+    result: list[tuple[float, list[Reply]]] = []
+    requests = [(live.method, live.path)] * count
+    sender = threading.Thread(
+        target=lambda: result.append(together(site.client, requests, live.body)), daemon=True
+    )
+    started = time.perf_counter()
+    sender.start()
+    sender.join(RUN_LIMIT)
+    stopped = None
+    if sender.is_alive():
+        stopped = time.perf_counter() - started
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(site.pid, signal.SIGKILL)
+        sender.join(30)
+    return (result[0][1] if result else []), stopped
+
+
+@contextlib.contextmanager
+def _sampling(site: Site, dumps: Path) -> Iterator[list[tuple[float, int, int]]]:
+    """Every SAMPLE seconds, ask the server for a dump of its stacks: (when, the dump file's
+    size before it, the server's threads then), for `_samples` to read afterwards."""
+    marks: list[tuple[float, int, int]] = []
+    stop = threading.Event()
+
+    def look() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                size = dumps.stat().st_size
+                marks.append((time.perf_counter(), size, _threads(site.pid)))
+                os.kill(site.pid, signal.SIGUSR1)
+            stop.wait(SAMPLE)
+
+    looking = threading.Thread(target=look, daemon=True)
+    looking.start()
+    try:
+        yield marks
+    finally:
+        stop.set()
+        looking.join(5)
+
+
+def _threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _measured(
+    version: str,
+    site: Site,
+    tree: Path,
+    exercise: Exercise,
+    replies: list[Reply],
+    stopped: float | None,
+    marks: list[tuple[float, int, int]],
+    dumps: Path,
+) -> Run:
+    zero = min((reply.started for reply in replies), default=time.perf_counter())
+    visits = [
+        Visit(
+            reply.started - zero,
+            _began(reply, zero),
+            reply.ended - zero,
+            reply.status,
+            None if reply.status is not None else (STOPPED if stopped else reply.error),
+        )
+        for reply in replies
+    ]
+    visits.sort(key=lambda visit: (visit.began is None, visit.began or 0.0, visit.sent))
+    records = site.api.records
+    calls = [
+        Call(path, start - zero, end - zero, answered) for path, start, end, answered in records.log
+    ]
+    learner_files = {str(tree / path): path for path in exercise.editable}
+    samples = _samples(dumps, marks, zero, learner_files)
+    for visit in visits:
+        inside = [s for s in samples if s.held and visit.sent <= s.at <= visit.answered]
+        visit.blocked = round(len(inside) * SAMPLE, 3)
+        visit.blocked_at = inside[0].loop if inside else ""
+    return Run(
+        version,
+        visits,
+        calls,
+        samples,
+        records.peak_overall,
+        records.total(records.abandoned),
+        max((threads for _at, _size, threads in marks), default=0),
+        stopped,
+    )
+
+
+def _began(reply: Reply, zero: float) -> float | None:
+    try:
+        return float(reply.headers[RECEIVED]) - zero
+    except (KeyError, ValueError):
+        return None
+
+
+def _samples(
+    dumps: Path, marks: list[tuple[float, int, int]], zero: float, learner_files: dict[str, str]
+) -> list[Sample]:
+    """The looks, each told where the loop and the threads were. A look that finds the loop
+    in the learner's files, with the look before or after finding it there too, is `held`:
+    their code kept the loop from every other request for a while (a blocking call), not for
+    the instant ordinary code takes, which a look now and then catches too."""
+    text = dumps.read_bytes() if dumps.is_file() else b""
+    ends = [size for _at, size, _threads in marks[1:]] + [len(text)]
+    samples = [
+        Sample(round(at - zero, 3), *_where(text[size:end].decode(errors="replace"), learner_files))
+        for (at, size, _threads), end in zip(marks, ends, strict=True)
+    ]
+    for before, sample, after in zip(
+        [None, *samples[:-1]], samples, [*samples[1:], None], strict=True
+    ):
+        sample.held = bool(sample.loop) and any(other and other.loop for other in (before, after))
+    return samples
+
+
+def _where(dump: str, learner_files: dict[str, str]) -> tuple[str, list[str]]:
+    """(where the loop thread was inside the learner's files, where each other thread was).
+
+    faulthandler lists the threads newest first: the main thread, which runs
+    uvicorn's event loop, comes last. Each stack is listed innermost first, so
+    a thread's first frame in a learner's file is the line it is at.
+    """
+    stacks: list[str] = []
+    for line in dump.splitlines():
+        if THREAD.match(line):
+            stacks.append("")
+        elif (
+            stacks
+            and not stacks[-1]
+            and (frame := FRAME.match(line))
+            and (name := learner_files.get(frame["file"])) is not None
+        ):
+            stacks[-1] = f"{name}:{frame['line']}"
+    if not stacks:
+        return "", []
+    return stacks[-1], [where for where in stacks[:-1] if where]
+
+
+def verdict(report: LiveReport) -> str:
+    """The comparison in plain words: how long each version took for the same requests, and
+    where an event loop ran the learner's code while requests waited."""
+    yours, shipped = report.runs
+    said = f"{_served(yours, 'your view')}; {_served(shipped, 'the shipped one', 'needed')}"
+    for run, whose in ((yours, "your view"), (shipped, "the shipped one")):
+        held = Counter(sample.loop for sample in run.samples if sample.held)
+        if held and not run.failed:
+            places = ", ".join(place for place, _seen in held.most_common(3))
+            said += (
+                f". While {whose} served them, its event loop was held in your code in "
+                f"{held.total()} of {len(run.samples)} looks ({places}): meanwhile, no other "
+                "request moved"
+            )
+    return said
+
+
+def _served(run: Run, who: str, verb: str = "served") -> str:
+    count = len(run.visits)
+    if run.failed:
+        return f"{who} could not be served: {run.failed}"
+    if run.stopped_after is not None:
+        return (
+            f"{who} had answered {len(run.done)} of {count} requests when it was stopped after "
+            f"{run.stopped_after:.0f} s"
+        )
+    if verb == "needed":
+        return f"{who} needed {run.seconds:.2f} s"
+    return f"{who} served {count} requests in {run.seconds:.2f} s"
+
+
+def as_json(report: LiveReport) -> dict:
+    return dataclasses.asdict(report)

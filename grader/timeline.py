@@ -1,0 +1,226 @@
+"""Draw what `python grader live` measured: a table, a verdict, and a timeline per version.
+
+One lane per request, from when it was sent to when it was answered, both
+versions on one time scale: an async view's lanes overlap, a view that
+blocks the event loop draws a staircase. Where the event loop was inside the
+learner's files while a request waited (a sync call on the loop), the lane
+is drawn red and says at which line; a row below each timeline shows the
+calls to the fake API in flight, and the worker threads that were inside the
+learner's files (a sync view, or a sync call handed to a thread). In the
+terminal with rich; as one self-contained HTML file with inline SVG.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.live import SAMPLE, LiveReport, Run, Visit
+
+BLOCKED = "red"
+QUEUED = "dim"
+VIEW = "green"
+SPARK = " ▁▂▃▄▅▆▇█"
+LEGEND = (
+    "░ sent, its view not begun yet · █ in its view · red: the event loop was held in your "
+    "code (nothing else moved) · API: calls in flight · thr: worker threads in your files"
+)
+
+
+HEADINGS = (
+    "version", "answered", "time", "req/s", "API calls at once", "abandoned", "server threads",
+)  # fmt: skip
+
+
+def table(report: LiveReport) -> Table:
+    grid = Table(title=f"{report.visitors} requests at once to {report.method} {report.path}")
+    for heading in HEADINGS:
+        grid.add_column(heading, justify="left" if heading == "version" else "right")
+    for run in report.runs:
+        grid.add_row(*row(run))
+    return grid
+
+
+def row(run: Run) -> list[str]:
+    if run.failed:
+        return [run.version, "—", "—", "—", "—", "—", "—"]
+    seconds = run.seconds
+    rate = f"{len(run.done) / seconds:.1f}" if seconds > 0 else "—"
+    stopped = " (stopped)" if run.stopped_after is not None else ""
+    return [
+        run.version,
+        f"{len(run.done)} of {len(run.visits)}",
+        f"{seconds:.2f} s{stopped}",
+        rate,
+        str(run.peak_in_flight),
+        str(run.abandoned),
+        str(run.threads),
+    ]
+
+
+def terminal(console: Console, report: LiveReport) -> None:
+    console.print(table(report))
+    console.print(f"\n{report.verdict}.\n")
+    scale = max((run.seconds for run in report.runs), default=0.0) or 1.0
+    width = max(20, min(console.width, 120) - 48)
+    for run in report.runs:
+        console.print(Text(f"{run.version}: 0 s … {scale:.2f} s", style="bold"))
+        if run.failed:
+            console.print(f"  {run.failed}")
+            continue
+        for number, visit in enumerate(run.visits, 1):
+            console.print(lane(number, visit, run, scale, width))
+        if run.calls:
+            console.print(_row("API", _in_flight(run, scale, width)))
+        if any(sample.threads for sample in run.samples):
+            console.print(_row("thr", _worker_threads(run, scale, width)))
+        console.print()
+    console.print(LEGEND, style="dim")
+
+
+def lane(number: int, visit: Visit, run: Run, scale: float, width: int) -> Text:
+    """`#3 ░░░░██████  200 1.02 s  the loop was in views.py:14`: sent, its view not begun
+    (░); in its view (█); red where the event loop was held in the learner's code meanwhile."""
+    text = Text(f"#{number:<3}")
+    start = _column(visit.sent, scale, width)
+    end = min(width, max(start + 1, math.ceil(visit.answered / scale * width)))
+    began = _column(visit.began, scale, width) if visit.began is not None else end
+    held = {
+        column
+        for sample in run.samples
+        if sample.held
+        for column in range(
+            _column(sample.at, scale, width), _column(sample.at + SAMPLE, scale, width)
+        )
+    }
+    text.append(" " * start)
+    for column in range(start, end):
+        queued = column < began
+        style = BLOCKED if column in held else QUEUED if queued else VIEW
+        text.append("░" if queued else "█", style=style)
+    text.append(" " * (width - end + 1))
+    text.append(f" {visit.status or '—'} {visit.answered - visit.sent:5.2f} s")
+    if visit.error:
+        text.append(f"  {visit.error}", style="yellow")
+    elif visit.blocked_at:
+        text.append(f"  the loop was in {visit.blocked_at}", style=BLOCKED)
+    return text
+
+
+def _column(seconds: float, scale: float, width: int) -> int:
+    """The column a moment falls in (rounded first: 0.6 / 0.8 * 8 is 5.999…)."""
+    return min(width - 1, max(0, int(round(seconds / scale * width, 6))))
+
+
+def _row(label: str, cells: str) -> Text:
+    return Text(f"{label:<4}", style="dim").append(cells, style="cyan")
+
+
+def in_flight_at(run: Run, moment: float) -> int:
+    return sum(call.started <= moment < call.ended for call in run.calls)
+
+
+def _in_flight(run: Run, scale: float, width: int) -> str:
+    counts = [in_flight_at(run, (column + 0.5) * scale / width) for column in range(width)]
+    return _spark(counts) + f"  up to {run.peak_in_flight}"
+
+
+def _worker_threads(run: Run, scale: float, width: int) -> str:
+    counts = [0] * width
+    places: Counter[str] = Counter()
+    for sample in run.samples:
+        column = _column(sample.at, scale, width)
+        counts[column] = max(counts[column], len(sample.threads))
+        places.update(sample.threads)
+    where = f" at {places.most_common(1)[0][0]}" if places else ""
+    return _spark(counts) + f"  up to {max(counts)}{where}"
+
+
+def _spark(counts: list[int]) -> str:
+    top = max(counts, default=0) or 1
+    return "".join(SPARK[round(count / top * (len(SPARK) - 1))] for count in counts)
+
+
+# The HTML file: one page, no scripts, no outside resources.
+
+LANE = 18  # pixels per request's lane
+CHART = 760  # pixels of time
+LEFT = 40
+
+
+def page(report: LiveReport) -> str:
+    scale = max((run.seconds for run in report.runs), default=0.0) or 1.0
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row(run)) + "</tr>"
+        for run in report.runs
+    )
+    charts = "".join(_chart(run, scale) for run in report.runs)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>awaitlings live: {html.escape(report.title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; }}
+td, th {{ padding: 4px 10px; border-bottom: 1px solid #ddd; }}
+.queued {{ fill: #ccc; }} .view {{ fill: #3a9a5b; }}
+.blocked {{ fill: #d0342c; }} .axis {{ stroke: #999; }}
+svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }}
+</style></head><body>
+<h1>{html.escape(report.title)}</h1>
+<p>{report.visitors} requests at once to {html.escape(report.method)} {html.escape(report.path)}</p>
+<table><tr>{"".join(f"<th>{h}</th>" for h in HEADINGS)}</tr>{rows}</table>
+<p><strong>{html.escape(report.verdict)}.</strong></p>
+{charts}
+<p>Grey: sent, its view not begun yet. Green: in its view, the event loop free for others.
+Red: the event loop was running your code meanwhile (a blocking call), so nothing else moved.</p>
+</body></html>
+"""
+
+
+def _chart(run: Run, scale: float) -> str:
+    if run.failed:
+        return f"<h2>{run.version}</h2><p>{html.escape(run.failed)}</p>"
+    height = LANE * (len(run.visits) + 2) + 30
+
+    def x(seconds: float) -> float:
+        return LEFT + seconds / scale * CHART
+
+    shapes: list[str] = []
+    for number, visit in enumerate(run.visits):
+        y = 10 + number * LANE
+        shapes.append(f'<text x="0" y="{y + 12}">#{number + 1}</text>')
+        began = visit.answered if visit.began is None else visit.began
+        title = f"{visit.status or visit.error}, {visit.answered - visit.sent:.2f} s"
+        for kind, start, end in (("queued", visit.sent, began), ("view", began, visit.answered)):
+            shapes.append(
+                f'<rect class="{kind}" x="{x(start):.1f}" y="{y}" '
+                f'width="{max(x(end) - x(start), 1):.1f}" height="{LANE - 4}">'
+                f"<title>{html.escape(title)}</title></rect>"
+            )
+        for sample in run.samples:
+            if sample.held and visit.sent <= sample.at <= visit.answered:
+                shapes.append(
+                    f'<rect class="blocked" x="{x(sample.at):.1f}" y="{y}" '
+                    f'width="{SAMPLE / scale * CHART:.1f}" height="{LANE - 4}">'
+                    f"<title>the loop was in {html.escape(sample.loop)}</title></rect>"
+                )
+        if visit.blocked_at:
+            shapes.append(
+                f'<text class="note" x="{x(visit.answered) + 6:.1f}" y="{y + 12}">the loop was '
+                f"in {html.escape(visit.blocked_at)}</text>"
+            )
+    axis = 10 + len(run.visits) * LANE + 8
+    shapes.append(f'<line class="axis" x1="{LEFT}" y1="{axis}" x2="{LEFT + CHART}" y2="{axis}"/>')
+    shapes.append(f'<text x="{LEFT}" y="{axis + 14}">0 s</text>')
+    shapes.append(f'<text x="{LEFT + CHART - 40}" y="{axis + 14}">{scale:.2f} s</text>')
+    return (
+        f"<h2>{run.version}</h2>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LEFT + CHART + 260}" height="{height}">'
+        + "".join(shapes)
+        + "</svg>"
+    )

@@ -1,0 +1,171 @@
+"""`python grader live`: both versions of a view served for real, and what it draws of them.
+
+The parts are fed made-up records first (a faulthandler dump, a run, a lane), their expected
+output written out by hand; then the command runs end to end on exercise 03, whose shipped view
+blocks the event loop for 0.2 s per request and whose solution does not.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from course.catalog import load_exercise
+from grader import live, timeline
+from grader.live import Call, LiveReport, Run, Sample, Visit
+from tests.conftest import Course
+
+pytestmark = pytest.mark.timeout(240)
+
+EX03 = "ex03_blocking_sleep"
+SLEEP_LINE = "exercises/ex03_blocking_sleep/views.py:18"  # time.sleep(PREPARATION_TIME)
+
+DUMP = """\
+Thread 0x00007f0000000003 (most recent call first):
+  File "/usr/lib/python3.11/threading.py", line 320 in wait
+  File "/usr/lib/python3.11/concurrent/futures/thread.py", line 81 in _worker
+
+Thread 0x00007f0000000002 (most recent call first):
+  File "/srv/course/exercises/ex05/views.py", line 12 in forecast
+  File "/usr/lib/python3.11/site-packages/asgiref/sync.py", line 522 in thread_handler
+
+Current thread 0x00007f0000000001 (most recent call first):
+  File "/usr/lib/python3.11/socket.py", line 705 in readinto
+  File "/srv/course/exercises/ex05/views.py", line 18 in dashboard
+  File "/usr/lib/python3.11/asyncio/events.py", line 84 in _run
+"""
+FILES = {"/srv/course/exercises/ex05/views.py": "exercises/ex05/views.py"}
+
+
+def test_a_dump_says_where_the_loop_and_each_worker_thread_were_in_the_learners_files():
+    # faulthandler lists the newest thread first: the loop's (the main thread) is the last.
+    assert live._where(DUMP, FILES) == (
+        "exercises/ex05/views.py:18",
+        ["exercises/ex05/views.py:12"],
+    )
+
+
+def test_a_loop_outside_the_learners_files_is_not_named():
+    idle = DUMP.replace('/srv/course/exercises/ex05/views.py", line 18', '/lib/x.py", line 1')
+    assert live._where(idle, FILES) == ("", ["exercises/ex05/views.py:12"])
+
+
+def test_only_a_loop_seen_in_the_learners_code_twice_in_a_row_was_held(tmp_path: Path):
+    idle = DUMP.replace('/srv/course/exercises/ex05/views.py", line 18', '/lib/x.py", line 1')
+    looks = [DUMP, idle, DUMP, DUMP, idle]
+    dumps = tmp_path / "stacks.txt"
+    dumps.write_text("".join(looks))
+    sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
+    marks = [(10.0 + index / 10, size, 7) for index, size in enumerate(sizes)]
+
+    samples = live._samples(dumps, marks, 10.0, FILES)
+
+    assert [sample.at for sample in samples] == [0.0, 0.1, 0.2, 0.3, 0.4]
+    assert [bool(sample.loop) for sample in samples] == [True, False, True, True, False]
+    assert [sample.held for sample in samples] == [False, False, True, True, False]
+
+
+def made_up_run(version: str, stopped_after: float | None = None) -> Run:
+    visits = [
+        Visit(sent=0.0, began=0.0, answered=0.4, status=200),
+        Visit(sent=0.0, began=0.4, answered=0.8, status=200, blocked=0.2, blocked_at=SLEEP_LINE),
+    ]
+    samples = [Sample(0.5, SLEEP_LINE, [], held=True), Sample(0.6, SLEEP_LINE, [], held=True)]
+    calls = [Call("/forecast", 0.0, 0.4, True), Call("/forecast", 0.4, 0.8, False)]
+    return Run(version, visits, calls, samples, 1, 1, 3, stopped_after)
+
+
+def test_a_lane_is_queued_then_in_its_view_and_red_where_the_loop_was_held():
+    run = made_up_run("shipped")
+
+    first = timeline.lane(1, run.visits[0], run, scale=0.8, width=8)
+    second = timeline.lane(2, run.visits[1], run, scale=0.8, width=8)
+
+    assert first.plain == "#1  ████      200  0.40 s"
+    assert second.plain == f"#2  ░░░░████  200  0.80 s  the loop was in {SLEEP_LINE}"
+    red = [span for span in second.spans if span.style == timeline.BLOCKED]
+    assert [(span.start - 4, span.end - 4) for span in red][:2] == [(5, 6), (6, 7)]
+
+
+def test_the_table_counts_what_each_version_did():
+    assert timeline.row(made_up_run("shipped")) == [
+        "shipped", "2 of 2", "0.80 s", "2.5", "1", "1", "3",
+    ]  # fmt: skip
+    assert timeline.row(made_up_run("shipped", stopped_after=30.0))[2] == "30.00 s (stopped)"
+
+
+def test_the_verdict_compares_the_two_versions_in_plain_words():
+    report = LiveReport("blocking_sleep", "Blocking sleep", "/blocking_sleep/", "GET", 2)
+    report.runs = [made_up_run("yours"), made_up_run("shipped", stopped_after=30.0)]
+    report.runs[0].samples = []
+    report.runs[1].visits[1].error = live.STOPPED
+
+    assert live.verdict(report) == (
+        "your view served 2 requests in 0.80 s; the shipped one had answered 1 of 2 requests "
+        "when it was stopped after 30 s. While the shipped one served them, its event loop was "
+        f"held in your code in 2 of 2 looks ({SLEEP_LINE}): meanwhile, no other request moved"
+    )
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    from course.catalog import ROOT
+    from grader.workspace import copy_course
+
+    return Course(copy_course(ROOT, tmp_path_factory.mktemp("live") / "course")).solve(EX03)
+
+
+def test_live_draws_yours_beside_the_shipped_view_and_writes_the_page(
+    solved: Course, tmp_path: Path
+):
+    page = tmp_path / "live.html"
+
+    done = solved.grader("live", "3", "--visitors", "4", "--html", str(page))
+
+    assert done.returncode == 0, done.stderr
+    assert "4 requests at once to GET /blocking_sleep/" in done.stdout
+    assert "your view served 4 requests in" in done.stdout
+    assert "the shipped one needed" in done.stdout
+    assert "held in your code in" in done.stdout and SLEEP_LINE in done.stdout
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 2 and html.count('class="view"') == 8
+    assert "<script" not in html and "src=" not in html and "href=" not in html  # one file
+
+
+def test_live_json_shows_the_shipped_views_staircase_and_its_held_loop(solved: Course):
+    done = solved.grader("--json", "live", "3", "--visitors", "4")
+
+    assert done.returncode == 0, done.stderr
+    yours, shipped = json.loads(done.stdout)["runs"]
+    began = [visit["began"] for visit in shipped["visits"]]
+    # Each view begins once the one before has slept its 0.2 s on the loop: a lower bound, which
+    # load only raises.
+    assert all(later - earlier >= 0.19 for earlier, later in itertools.pairwise(began))
+    assert any(sample["held"] and sample["loop"] == SLEEP_LINE for sample in shipped["samples"])
+    assert not any(sample["held"] for sample in yours["samples"])
+    assert [visit["status"] for visit in yours["visits"]] == [200] * 4
+
+
+def test_a_run_past_its_limit_stops_the_server_and_says_so(solved: Course, monkeypatch):
+    monkeypatch.setattr(live, "RUN_LIMIT", 1.0)  # the shipped view needs 10 x 0.2 s
+
+    report = live.run_live(solved.path, load_exercise(solved.path / "exercises" / EX03), 10)
+
+    shipped = report.runs[1]
+    assert shipped.stopped_after is not None and 1.0 <= shipped.stopped_after < 5
+    assert [visit.error for visit in shipped.visits].count(live.STOPPED) == 10 - len(shipped.done)
+    assert len(shipped.done) < 10
+    assert f"the shipped one had answered {len(shipped.done)} of 10 requests" in report.verdict
+
+
+def test_an_exercise_without_a_live_run_says_why(solved: Course):
+    done = solved.grader("live", "2")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "missing_await has no live run: its mistake is an error, not a wait: each request fails "
+        "on its own."
+    )
