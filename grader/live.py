@@ -42,7 +42,10 @@ STAMPED = "grader.livestamp:application"  # the course, saying when it took each
 RECEIVED = "x-awaitlings-received"  # the header it says it in
 
 FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in ')
-THREAD = re.compile(r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$")
+# The line that starts each thread's stack in a faulthandler dump.
+THREAD = re.compile(
+    r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$", re.MULTILINE
+)
 
 
 @dataclass

@@ -45,6 +45,7 @@ from exercises.ex06_dont_async_everything.passwords import hash_password
 from exercises.ex13_async_orm import scenario as orm
 from exercises.ex14_related_objects import scenario as related
 from exercises.ex17_async_auth import scenario as auth
+from grader.live import THREAD
 from grader.sealed.site import free_port, leave_when, read_until, uvicorn_command
 from grader.workspace import copy_course
 from tests.conftest import Course
@@ -1355,12 +1356,6 @@ TIMING_MIDDLEWARE = "exercises.ex19_async_middleware.middleware.server_timing"
 TIMING_FILE = "exercises/ex19_async_middleware/middleware.py"
 UNMARKED_CLASS = "tests/cases/ex19_async_middleware/async_class_unmarked.py"
 ADAPTED = "Asynchronous handler adapted for middleware"
-# What uvicorn's process runs, plus a dump of every thread's stack on SIGUSR1 (to stderr).
-DUMPING_UVICORN = (
-    "import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
-    "from uvicorn.main import main; sys.exit(main())"
-)
-THREAD_DUMP = re.compile(r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$")
 
 
 def adapted_at_start_up(site: Site) -> list[str]:
@@ -1403,7 +1398,7 @@ def threads_in(dump: list[str], file: str) -> int:
     """How many threads of a faulthandler dump have a frame in `file`."""
     threads, inside = 0, False
     for line in dump:
-        if THREAD_DUMP.match(line):
+        if THREAD.match(line):
             inside = False
         elif not inside and f'{file}"' in line:
             threads, inside = threads + 1, True
@@ -1417,9 +1412,9 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
     site: Site, expected: int
 ) -> None:
     port = free_port()
+    dumps = site.tree.parent / f"stacks-{port}.txt"  # a dump of every thread's stack per SIGUSR1
     # One request more than are sent: uvicorn's limit would start its shutdown at the last.
-    served = uvicorn_command("", port, AT_ONCE + 1)[3:]
-    command = [sys.executable, "-c", DUMPING_UVICORN, *served]
+    command = uvicorn_command(sys.executable, port, AT_ONCE + 1, dumps=dumps)
     with (
         site.api_misbehaving(*HUNG) as api,
         serve_process(
@@ -1439,15 +1434,15 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
             time.sleep(0.05)
         assert connections_to(api_port) >= AT_ONCE, "the five pages never all called the API"
         time.sleep(0.2)  # each call's thread, if any, reaches its wait
-        printed = len(server.lines)
         os.kill(server.process.pid, signal.SIGUSR1)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any(
-            THREAD_DUMP.match(line) for line in server.lines[printed:]
+        while time.monotonic() < deadline and not THREAD.search(
+            dumps.read_text(encoding="utf-8", errors="replace")
         ):
             time.sleep(0.05)
         time.sleep(0.5)  # the rest of the dump
-        held = threads_in(server.lines[printed:], TIMING_FILE)
+        dump = dumps.read_text(encoding="utf-8", errors="replace").splitlines()
+        held = threads_in(dump, TIMING_FILE)
         server.stop()  # the pages' calls hang: the visitors end with the server
 
     sentence = (
@@ -1456,7 +1451,7 @@ def test_each_request_behind_a_sync_only_middleware_holds_a_thread_while_the_pag
     )
     assert held == expected, (
         f"{claim(EX19, sentence)}, but with {AT_ONCE} pages waiting for a hung API, {held} "
-        f"threads were inside {TIMING_FILE}:\n" + "\n".join(server.lines[printed:][-80:])
+        f"threads were inside {TIMING_FILE}:\n" + "\n".join(dump[-80:])
     )
 
 
