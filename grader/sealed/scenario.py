@@ -178,15 +178,19 @@ def visitors_side_by_side(
     """Send `visitors` requests to `path` at once, each to make one call to every API of
     `apis` (a part of the view's JSON → the API's path): a problem unless all those calls
     were in flight together (they meet first: `JudgeAPI.gathering`), each visitor got the
-    answers of their own calls, and the last of them came within AFTER latencies of the
-    meeting.
+    answers of their own calls, the last of them within AFTER latencies of the meeting, and
+    the server's event loop neither blocked nor a worker thread waited meanwhile (`watched`).
 
     A server whose visitors queue is killed once the calls failed to meet: it would keep
     the check for a minute, answering them one after another.
     """
     records = site.api.records
     calls = visitors * len(apis)
-    with contextlib.ExitStack() as holds, ThreadPoolExecutor(max_workers=1) as sender:
+    with (
+        contextlib.ExitStack() as holds,
+        ThreadPoolExecutor(max_workers=1) as sender,
+        LoopWatch(site.pid) as watch,
+    ):
         for api_path in apis.values():
             holds.enter_context(site.api.gathering(api_path, visitors, GATHER))
         sent = time.perf_counter()
@@ -213,7 +217,7 @@ def visitors_side_by_side(
             return problems
     last = max(reply.ended for reply in replies) - met
     if last <= AFTER * latency:
-        return []
+        return watched(watch.report(), visitors, calls)
     return [
         f"all {calls} calls of the {visitors} visitors were in flight together, but the last "
         f"visitor got the page {last:.1f} s later (the APIs answer in {latency:g} s): after "
