@@ -53,7 +53,7 @@ from grader.integrity import (
     tampering,
     write_manifest,
 )
-from grader.live import MAX_VISITORS, live_plan, run_live
+from grader.live import MAX_VISITORS, LiveError, live_plan, run_live
 from grader.live import as_json as live_json
 from grader.outputs import JUNIT_FLAVORS, OutputError, check_outputs, publish
 from grader.report import as_json, hint_line, show_list, show_progress
@@ -759,14 +759,20 @@ def grade_with_progress(learners: list[Learner], jobs: int) -> list[LearnerGrade
 def cmd_live(console: Console, args: argparse.Namespace, exercises: list[Exercise]) -> int:
     """Both versions of the exercise's view under uvicorn, side by side (see grader/live.py)."""
     exercise = find_exercise(args.exercise, exercises)
-    plan = live_plan(exercise)
-    if isinstance(plan, str):
-        console.print(f"{exercise.id} has no live run: {plan}.")
-        return 0
     if args.visitors is not None and not 1 <= args.visitors <= MAX_VISITORS:
         raise UnknownExercise(f"--visitors takes 1 to {MAX_VISITORS}, not {args.visitors}")
-    status = Console(stderr=True, soft_wrap=True)
-    with status.status("starting") as shown:
+    try:
+        plan = live_plan(exercise)
+    except LiveError as error:
+        Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(error))}[/]")
+        return 1
+    if isinstance(plan, str):
+        unwritten = f" (nothing written to {args.html})" if args.html else ""
+        console.print(f"{exercise.id} has no live run: {escape(plan)}.{escape(unwritten)}")
+        return 0
+    if args.html:  # a path that cannot be written is refused before the run, not after
+        Path(args.html).write_text("", encoding="utf-8")
+    with Console(stderr=True, soft_wrap=True).status("starting") as shown:
         report = run_live(ROOT, exercise, args.visitors, lambda step: shown.update(step))
     if args.html:
         Path(args.html).write_text(timeline.page(report), encoding="utf-8")

@@ -22,12 +22,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.catalog import Exercise
+from course.catalog import Exercise, not_loaded
 from grader.sealed.sandbox import Sandbox
 from grader.sealed.scenario import Live, Scenario, load_scenario
 from grader.sealed.site import JudgeAPI, Reply, ServerDidNotStart, Site, serve_course, together
@@ -35,11 +34,13 @@ from grader.shipped import read_shipped
 from grader.workspace import copy_course
 
 SAMPLE = 0.1  # seconds between two looks at the server's stacks
+RUNNING = 3  # looks in a row that find the loop running the view's code: it held the loop
 RUN_LIMIT = 30.0  # seconds a version's requests may take before its server is stopped
 MAX_VISITORS = 50
 STOPPED = "still waiting when the server was stopped"
-STAMPED = "grader.livestamp:application"  # the course, saying when it took each request up
-RECEIVED = "x-awaitlings-received"  # the header it says it in
+Mark = tuple[float, int, int, bool]  # a look: when, dump size before it, threads, loop waiting
+STAMPED = "grader.livestamp:application"  # the course, its views saying when they ran
+BEGAN, RETURNED = "x-awaitlings-began", "x-awaitlings-returned"  # the headers they say it in
 
 FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in ')
 # The line that starts each thread's stack in a faulthandler dump.
@@ -53,10 +54,11 @@ class Visit:
     """One request, its times in seconds since the first was sent."""
 
     sent: float
-    began: float | None  # when its view began (None: it never did)
-    answered: float
+    began: float | None  # when its view began (None: not known, it failed or never began)
+    returned: float | None  # when its view returned its response
+    answered: float  # when the answer arrived
     status: int | None
-    error: str | None = None
+    error: str | None = None  # why it got no good answer (a 500's reason, a closed connection)
     blocked: float = 0.0  # seconds of its wait while the event loop ran the learner's code
     blocked_at: str = ""  # where, the first time it was seen there
 
@@ -79,7 +81,8 @@ class Sample:
     at: float
     loop: str
     threads: list[str]
-    held: bool = False  # the loop was in the learner's files in the look before or after too
+    waiting: bool = False  # the loop's thread sat in a system call then (not running code)
+    held: bool = False  # part of a stretch the loop spent in the view's files: see `_held`
 
 
 @dataclass
@@ -98,6 +101,7 @@ class Run:
 
     @property
     def done(self) -> list[Visit]:
+        """The requests that got a good answer."""
         return [visit for visit in self.visits if visit.error is None]
 
     @property
@@ -117,11 +121,20 @@ class LiveReport:
     visitors: int
     runs: list[Run] = field(default_factory=list)
     verdict: str = ""
+    as_shipped: bool = False  # the learner's files are still the shipped ones
+
+
+class LiveError(Exception):
+    """The exercise cannot be run live as it is: a sentence for the learner."""
 
 
 def live_plan(exercise: Exercise) -> Live | str:
     """What `live` sends the exercise's view, or a sentence saying why it sends nothing."""
-    scenario = load_scenario(exercise)
+    try:
+        scenario = load_scenario(exercise)
+    except Exception as error:  # its scenario reads the exercise's files (a syntax error)
+        fix = f"fix it first (`python grader run {exercise.number}` shows where)"
+        raise LiveError(f"{not_loaded(exercise.folder, error)} — {fix}") from None
     if scenario is None:
         return "it has no outside check to borrow a server from"
     return scenario.live
@@ -135,21 +148,24 @@ def run_live(
 ) -> LiveReport:
     """Serve the learner's version of `exercise`, then the shipped one, and send each the
     scenario's requests at once (`visitors` of them, if given)."""
+    live = live_plan(exercise)
     scenario = load_scenario(exercise)
-    assert scenario is not None and isinstance(scenario.live, Live), "see live_plan"
-    live = scenario.live
+    assert isinstance(live, Live) and scenario is not None, "see live_plan"
     count = min(visitors or live.visitors, MAX_VISITORS)
     report = LiveReport(exercise.id, exercise.title, live.path, live.method, count)
     shipped = read_shipped(root / "grader" / "shipped.json")
+    report.as_shipped = all(
+        (root / path).read_text(encoding="utf-8") == shipped[path] for path in exercise.editable
+    )
     with tempfile.TemporaryDirectory(prefix="awaitlings-live-") as scratch:
-        for version in ("yours", "shipped"):
+        for version, whose in (("yours", "your version"), ("shipped", "the shipped version")):
             tree = copy_course(root, Path(scratch) / version / "course")
             if version == "shipped":
                 for path in exercise.editable:
                     (tree / path).write_text(shipped[path], encoding="utf-8")
             home = Path(scratch) / version / "home"
             home.mkdir()
-            progress(f"serving {version} version of {exercise.folder} with uvicorn")
+            progress(f"serving {whose} of {exercise.folder} with uvicorn")
             report.runs.append(_run(version, tree, home, exercise, scenario, live, count, progress))
     report.verdict = verdict(report)
     return report
@@ -176,7 +192,7 @@ def _run(
             site.request(live.method, live.path, json=live.body)  # the view's own first time
             api.settle()
             api.forget()
-            progress(f"sending {count} requests at once to {version} {live.path}")
+            progress(f"sending {count} requests at once to {live.method} {live.path}")
             with _sampling(site, dumps) as marks:
                 replies, stopped = _visit(site, live, count)
             return _measured(version, site, tree, exercise, replies, stopped, marks, dumps)
@@ -205,17 +221,18 @@ def _visit(site: Site, live: Live, count: int) -> tuple[list[Reply], float | Non
 
 
 @contextlib.contextmanager
-def _sampling(site: Site, dumps: Path) -> Iterator[list[tuple[float, int, int]]]:
+def _sampling(site: Site, dumps: Path) -> Iterator[list[Mark]]:
     """Every SAMPLE seconds, ask the server for a dump of its stacks: (when, the dump file's
-    size before it, the server's threads then), for `_samples` to read afterwards."""
-    marks: list[tuple[float, int, int]] = []
+    size before it, the server's threads then, whether its loop thread sat in a system call),
+    for `_samples` to read afterwards."""
+    marks: list[Mark] = []
     stop = threading.Event()
 
     def look() -> None:
         while not stop.is_set():
             with contextlib.suppress(OSError):
                 size = dumps.stat().st_size
-                marks.append((time.perf_counter(), size, _threads(site.pid)))
+                marks.append((time.perf_counter(), size, _threads(site.pid), _waiting(site.pid)))
                 os.kill(site.pid, signal.SIGUSR1)
             stop.wait(SAMPLE)
 
@@ -226,6 +243,13 @@ def _sampling(site: Site, dumps: Path) -> Iterator[list[tuple[float, int, int]]]
     finally:
         stop.set()
         looking.join(5)
+
+
+def _waiting(pid: int) -> bool:
+    """Whether the server's main thread, its event loop's, sleeps in a system call now (a
+    socket's read, `time.sleep`) rather than runs (the kernel's state: S or D, not R)."""
+    state = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return state in ("S", "D")
 
 
 def _threads(pid: int) -> int:
@@ -242,17 +266,18 @@ def _measured(
     exercise: Exercise,
     replies: list[Reply],
     stopped: float | None,
-    marks: list[tuple[float, int, int]],
+    marks: list[Mark],
     dumps: Path,
 ) -> Run:
     zero = min((reply.started for reply in replies), default=time.perf_counter())
     visits = [
         Visit(
             reply.started - zero,
-            _began(reply, zero),
+            _stamp(reply, BEGAN, zero),
+            _stamp(reply, RETURNED, zero),
             reply.ended - zero,
             reply.status,
-            None if reply.status is not None else (STOPPED if stopped else reply.error),
+            _problem(reply, stopped),
         )
         for reply in replies
     ]
@@ -261,7 +286,8 @@ def _measured(
     calls = [
         Call(path, start - zero, end - zero, answered) for path, start, end, answered in records.log
     ]
-    learner_files = {str(tree / path): path for path in exercise.editable}
+    shown = "the shipped {}" if version == "shipped" else "{}"
+    learner_files = {str(tree / path): shown.format(path) for path in exercise.editable}
     samples = _samples(dumps, marks, zero, learner_files)
     for visit in visits:
         inside = [s for s in samples if s.held and visit.sent <= s.at <= visit.answered]
@@ -274,36 +300,58 @@ def _measured(
         samples,
         records.peak_overall,
         records.total(records.abandoned),
-        max((threads for _at, _size, threads in marks), default=0),
+        max((mark[2] for mark in marks), default=0),
         stopped,
     )
 
 
-def _began(reply: Reply, zero: float) -> float | None:
+def _stamp(reply: Reply, header: str, zero: float) -> float | None:
     try:
-        return float(reply.headers[RECEIVED]) - zero
+        return float(reply.headers[header]) - zero
     except (KeyError, ValueError):
         return None
 
 
+def _problem(reply: Reply, stopped: float | None) -> str | None:
+    """Why a request got no good answer; None when it did."""
+    if reply.status is None:
+        return STOPPED if stopped else reply.error
+    return None if reply.status < 400 else reply.shown()[:200]
+
+
 def _samples(
-    dumps: Path, marks: list[tuple[float, int, int]], zero: float, learner_files: dict[str, str]
+    dumps: Path, marks: list[Mark], zero: float, learner_files: dict[str, str]
 ) -> list[Sample]:
-    """The looks, each told where the loop and the threads were. A look that finds the loop
-    in the learner's files, with the look before or after finding it there too, is `held`:
-    their code kept the loop from every other request for a while (a blocking call), not for
-    the instant ordinary code takes, which a look now and then catches too."""
+    """The looks, each told where the loop and the threads were (see `_held`)."""
     text = dumps.read_bytes() if dumps.is_file() else b""
-    ends = [size for _at, size, _threads in marks[1:]] + [len(text)]
+    ends = [mark[1] for mark in marks[1:]] + [len(text)]
     samples = [
-        Sample(round(at - zero, 3), *_where(text[size:end].decode(errors="replace"), learner_files))
-        for (at, size, _threads), end in zip(marks, ends, strict=True)
+        Sample(
+            round(at - zero, 3),
+            *_where(text[size:end].decode(errors="replace"), learner_files),
+            waiting=waiting,
+        )
+        for (at, size, _threads, waiting), end in zip(marks, ends, strict=True)
     ]
-    for before, sample, after in zip(
-        [None, *samples[:-1]], samples, [*samples[1:], None], strict=True
-    ):
-        sample.held = bool(sample.loop) and any(other and other.loop for other in (before, after))
+    _held(samples)
     return samples
+
+
+def _held(samples: list[Sample]) -> None:
+    """Mark the looks that found the loop held in the view's files: stretches of looks in a
+    row that found it there, if it sat waiting in one of them (a sync client, `time.sleep`)
+    or the stretch lasts RUNNING looks (CPU work: a hash). Ordinary code, and building a
+    client's TLS context (0.03 s, longer on a loaded machine), the loop gets through between
+    two looks or within one stretch of fewer."""
+    stretch: list[Sample] = []
+    for sample in [*samples, Sample(0.0, "", [])]:
+        if sample.loop:
+            stretch.append(sample)
+            continue
+        if len(stretch) >= RUNNING or (len(stretch) >= 2 and any(s.waiting for s in stretch)):
+            for inside in stretch:
+                inside.held = True
+        stretch = []
 
 
 def _where(dump: str, learner_files: dict[str, str]) -> tuple[str, list[str]]:
@@ -330,20 +378,32 @@ def _where(dump: str, learner_files: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def verdict(report: LiveReport) -> str:
-    """The comparison in plain words: how long each version took for the same requests, and
-    where an event loop ran the learner's code while requests waited."""
+    """The comparison in plain words: how each version did with the same requests, and how
+    long an event loop was held in the view's code while they waited."""
     yours, shipped = report.runs
     said = f"{_served(yours, 'your view')}; {_served(shipped, 'the shipped one', 'needed')}"
-    for run, whose in ((yours, "your view"), (shipped, "the shipped one")):
-        held = Counter(sample.loop for sample in run.samples if sample.held)
+    if yours.visits and len(yours.done) < len(yours.visits) and yours.stopped_after is None:
+        said += f" — fix yours first (`python grader run {report.exercise}` shows why)"
+    for run, whose, code in (
+        (yours, "your view", "your code"),
+        (shipped, "the shipped one", "the shipped code"),
+    ):
+        held = [sample for sample in run.samples if sample.held]
         if held and not run.failed:
-            places = ", ".join(place for place, _seen in held.most_common(3))
+            places = ", ".join(sorted({sample.loop for sample in held}, key=_line_order))
             said += (
-                f". While {whose} served them, its event loop was held in your code in "
-                f"{held.total()} of {len(run.samples)} looks ({places}): meanwhile, no other "
-                "request moved"
+                f". While {whose} served them, its event loop was held in {code} for about "
+                f"{len(held) * SAMPLE:.1f} s of {run.seconds:.1f} s ({places}): meanwhile, no "
+                "other request moved"
             )
+    if report.as_shipped:
+        said += ". Your files are still as shipped: solve the exercise, then look again"
     return said
+
+
+def _line_order(where: str) -> tuple[str, int]:
+    path, _, line = where.rpartition(":")
+    return path, int(line) if line.isdigit() else 0
 
 
 def _served(run: Run, who: str, verb: str = "served") -> str:
@@ -355,6 +415,9 @@ def _served(run: Run, who: str, verb: str = "served") -> str:
             f"{who} had answered {len(run.done)} of {count} requests when it was stopped after "
             f"{run.stopped_after:.0f} s"
         )
+    failed = [visit for visit in run.visits if visit.error is not None]
+    if failed:
+        return f"{who} failed {len(failed)} of {count} requests (the first: {failed[0].error})"
     if verb == "needed":
         return f"{who} needed {run.seconds:.2f} s"
     return f"{who} served {count} requests in {run.seconds:.2f} s"

@@ -1,14 +1,14 @@
-"""What `python grader live` serves: the course, each view saying when it began.
+"""What `python grader live` serves: the course, each view saying when it ran.
 
 A request sent with others waits first for the server to get to it: a view
 that blocks the event loop makes the next requests wait, one after another,
 for their view to even begin (`grader.timeline` draws the staircase), while
 an async view's requests all begin at once. So every view of the course is
 wrapped, keeping its kind (an async view stays a coroutine function, a sync
-one runs where Django runs it), and its response carries the moment the view
-began in a header, on the machine's monotonic clock, which the grader's
-`time.perf_counter` reads too (Linux). Nothing else changes: the course's
-own application serves the requests.
+one runs where Django runs it), and its response carries the moments the
+view began and returned in two headers, on the machine's monotonic clock,
+which the grader's `time.perf_counter` reads too (Linux). Nothing else
+changes: the course's own application serves the requests.
 """
 
 import functools
@@ -20,7 +20,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from course.asgi import application
-from grader.live import RECEIVED
+from grader.live import BEGAN, RETURNED
 
 __all__ = ["application"]
 
@@ -28,7 +28,8 @@ __all__ = ["application"]
 def stamped(view: Callable[..., Any]) -> Callable[..., Any]:
     def stamp(response: Any, began: float) -> Any:
         if hasattr(response, "__setitem__"):
-            response[RECEIVED] = repr(began)
+            response[BEGAN] = repr(began)
+            response[RETURNED] = repr(time.perf_counter())
         return response
 
     if iscoroutinefunction(view):

@@ -27,9 +27,13 @@ QUEUED = "dim"
 VIEW = "green"
 SPARK = " ▁▂▃▄▅▆▇█"
 LEGEND = (
-    "░ sent, its view not begun yet · █ in its view · red: the event loop was held in your "
-    "code (nothing else moved) · API: calls in flight · thr: worker threads in your files"
+    "░ sent, its view not begun",
+    "█ in its view",
+    "· its answer ready, not yet sent",
+    "red: the event loop was held in the view's code (nothing else moved)",
+    "server threads: the most the server had (Django runs a request's sync work in a thread)",
 )
+ROWS = {"API": "API: calls to the fake API in flight", "thr": "thr: worker threads in the view"}
 
 
 HEADINGS = (
@@ -68,6 +72,8 @@ def terminal(console: Console, report: LiveReport) -> None:
     console.print(f"\n{report.verdict}.\n")
     scale = max((run.seconds for run in report.runs), default=0.0) or 1.0
     width = max(20, min(console.width, 120) - 48)
+    peak = max((run.peak_in_flight for run in report.runs), default=0)
+    legend = list(LEGEND)
     for run in report.runs:
         console.print(Text(f"{run.version}: 0 s … {scale:.2f} s", style="bold"))
         if run.failed:
@@ -76,20 +82,24 @@ def terminal(console: Console, report: LiveReport) -> None:
         for number, visit in enumerate(run.visits, 1):
             console.print(lane(number, visit, run, scale, width))
         if run.calls:
-            console.print(_row("API", _in_flight(run, scale, width)))
+            console.print(_row("API", _in_flight(run, scale, width, peak)))
+            legend.append(ROWS["API"])
         if any(sample.threads for sample in run.samples):
             console.print(_row("thr", _worker_threads(run, scale, width)))
+            legend.append(ROWS["thr"])
         console.print()
-    console.print(LEGEND, style="dim")
+    console.print(" · ".join(dict.fromkeys(legend)), style="dim")
 
 
 def lane(number: int, visit: Visit, run: Run, scale: float, width: int) -> Text:
-    """`#3 ░░░░██████  200 1.02 s  the loop was in views.py:14`: sent, its view not begun
-    (░); in its view (█); red where the event loop was held in the learner's code meanwhile."""
+    """`#3 ░░░░████···  200 1.02 s  the loop was in views.py:14`: sent, its view not begun
+    (░); in its view (█); its answer ready, not yet sent (·); red where the event loop was held
+    in the view's code meanwhile."""
     text = Text(f"#{number:<3}")
     start = _column(visit.sent, scale, width)
     end = min(width, max(start + 1, math.ceil(visit.answered / scale * width)))
-    began = _column(visit.began, scale, width) if visit.began is not None else end
+    began = end if visit.began is None else _column(visit.began, scale, width)
+    returned = end if visit.returned is None else _column(visit.returned, scale, width) + 1
     held = {
         column
         for sample in run.samples
@@ -100,9 +110,10 @@ def lane(number: int, visit: Visit, run: Run, scale: float, width: int) -> Text:
     }
     text.append(" " * start)
     for column in range(start, end):
-        queued = column < began
-        style = BLOCKED if column in held else QUEUED if queued else VIEW
-        text.append("░" if queued else "█", style=style)
+        glyph, style = ("░", QUEUED) if column < began else ("█", VIEW)
+        if column >= max(returned, began + 1):
+            glyph, style = "·", QUEUED
+        text.append(glyph, style=BLOCKED if column in held else style)
     text.append(" " * (width - end + 1))
     text.append(f" {visit.status or '—'} {visit.answered - visit.sent:5.2f} s")
     if visit.error:
@@ -125,9 +136,10 @@ def in_flight_at(run: Run, moment: float) -> int:
     return sum(call.started <= moment < call.ended for call in run.calls)
 
 
-def _in_flight(run: Run, scale: float, width: int) -> str:
+def _in_flight(run: Run, scale: float, width: int, top: int) -> str:
+    """Calls in flight, on the same height for both versions (`top`)."""
     counts = [in_flight_at(run, (column + 0.5) * scale / width) for column in range(width)]
-    return _spark(counts) + f"  up to {run.peak_in_flight}"
+    return _spark(counts, top) + f"  up to {run.peak_in_flight}"
 
 
 def _worker_threads(run: Run, scale: float, width: int) -> str:
@@ -141,8 +153,8 @@ def _worker_threads(run: Run, scale: float, width: int) -> str:
     return _spark(counts) + f"  up to {max(counts)}{where}"
 
 
-def _spark(counts: list[int]) -> str:
-    top = max(counts, default=0) or 1
+def _spark(counts: list[int], top: int = 0) -> str:
+    top = top or max(counts, default=0) or 1
     return "".join(SPARK[round(count / top * (len(SPARK) - 1))] for count in counts)
 
 
@@ -167,7 +179,7 @@ def page(report: LiveReport) -> str:
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; }}
 td, th {{ padding: 4px 10px; border-bottom: 1px solid #ddd; }}
-.queued {{ fill: #ccc; }} .view {{ fill: #3a9a5b; }}
+.queued {{ fill: #ccc; }} .view {{ fill: #3a9a5b; }} .ready {{ fill: #b7dcc2; }}
 .blocked {{ fill: #d0342c; }} .axis {{ stroke: #999; }}
 svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }}
 </style></head><body>
@@ -176,8 +188,9 @@ svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }}
 <table><tr>{"".join(f"<th>{h}</th>" for h in HEADINGS)}</tr>{rows}</table>
 <p><strong>{html.escape(report.verdict)}.</strong></p>
 {charts}
-<p>Grey: sent, its view not begun yet. Green: in its view, the event loop free for others.
-Red: the event loop was running your code meanwhile (a blocking call), so nothing else moved.</p>
+<p>Grey: sent, its view not begun. Green: in its view. Pale green: its answer ready, not yet
+sent. Red: the event loop was held in the view's code meanwhile (a blocking call), so nothing
+else moved.</p>
 </body></html>
 """
 
@@ -195,8 +208,13 @@ def _chart(run: Run, scale: float) -> str:
         y = 10 + number * LANE
         shapes.append(f'<text x="0" y="{y + 12}">#{number + 1}</text>')
         began = visit.answered if visit.began is None else visit.began
+        returned = visit.answered if visit.returned is None else visit.returned
         title = f"{visit.status or visit.error}, {visit.answered - visit.sent:.2f} s"
-        for kind, start, end in (("queued", visit.sent, began), ("view", began, visit.answered)):
+        for kind, start, end in (
+            ("queued", visit.sent, began),
+            ("view", began, returned),
+            ("ready", returned, visit.answered),
+        ):
             shapes.append(
                 f'<rect class="{kind}" x="{x(start):.1f}" y="{y}" '
                 f'width="{max(x(end) - x(start), 1):.1f}" height="{LANE - 4}">'

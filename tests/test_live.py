@@ -53,39 +53,58 @@ def test_a_loop_outside_the_learners_files_is_not_named():
     assert live._where(idle, FILES) == ("", ["exercises/ex05/views.py:12"])
 
 
-def test_only_a_loop_seen_in_the_learners_code_twice_in_a_row_was_held(tmp_path: Path):
+def test_the_loop_was_held_where_it_sat_in_the_views_code_or_ran_it_for_three_looks(
+    tmp_path: Path,
+):
     idle = DUMP.replace('/srv/course/exercises/ex05/views.py", line 18', '/lib/x.py", line 1')
-    looks = [DUMP, idle, DUMP, DUMP, idle]
+    looks = [DUMP, idle, DUMP, DUMP, idle, DUMP, DUMP, DUMP, idle]
+    waiting = [True, False, True, False, False, False, False, False, False]
     dumps = tmp_path / "stacks.txt"
     dumps.write_text("".join(looks))
     sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
-    marks = [(10.0 + index / 10, size, 7) for index, size in enumerate(sizes)]
+    marks = [
+        (10.0 + index / 10, size, 7, sat)
+        for index, (size, sat) in enumerate(zip(sizes, waiting, strict=True))
+    ]
 
     samples = live._samples(dumps, marks, 10.0, FILES)
 
-    assert [sample.at for sample in samples] == [0.0, 0.1, 0.2, 0.3, 0.4]
-    assert [bool(sample.loop) for sample in samples] == [True, False, True, True, False]
-    assert [sample.held for sample in samples] == [False, False, True, True, False]
+    assert [sample.at for sample in samples] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+    assert [bool(sample.loop) for sample in samples] == [1, 0, 1, 1, 0, 1, 1, 1, 0]
+    # alone: not held; two in a row, one of them waiting in a system call: held; running
+    # code, not waiting: held from three looks in a row
+    assert [sample.held for sample in samples] == [0, 0, 1, 1, 0, 1, 1, 1, 0]
+
+
+def test_two_looks_of_the_loop_running_the_views_code_are_not_held(tmp_path: Path):
+    idle = DUMP.replace('/srv/course/exercises/ex05/views.py", line 18', '/lib/x.py", line 1')
+    looks = [idle, DUMP, DUMP, idle]
+    dumps = tmp_path / "stacks.txt"
+    dumps.write_text("".join(looks))
+    sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
+    marks = [(10.0 + index / 10, size, 7, False) for index, size in enumerate(sizes)]
+
+    assert not any(sample.held for sample in live._samples(dumps, marks, 10.0, FILES))
 
 
 def made_up_run(version: str, stopped_after: float | None = None) -> Run:
     visits = [
-        Visit(sent=0.0, began=0.0, answered=0.4, status=200),
-        Visit(sent=0.0, began=0.4, answered=0.8, status=200, blocked=0.2, blocked_at=SLEEP_LINE),
+        Visit(sent=0.0, began=0.0, returned=0.4, answered=0.4, status=200),
+        Visit(0.0, 0.4, 0.6, 0.8, 200, blocked=0.2, blocked_at=SLEEP_LINE),
     ]
     samples = [Sample(0.5, SLEEP_LINE, [], held=True), Sample(0.6, SLEEP_LINE, [], held=True)]
     calls = [Call("/forecast", 0.0, 0.4, True), Call("/forecast", 0.4, 0.8, False)]
     return Run(version, visits, calls, samples, 1, 1, 3, stopped_after)
 
 
-def test_a_lane_is_queued_then_in_its_view_and_red_where_the_loop_was_held():
+def test_a_lane_is_queued_then_in_its_view_then_ready_and_red_where_the_loop_was_held():
     run = made_up_run("shipped")
 
     first = timeline.lane(1, run.visits[0], run, scale=0.8, width=8)
     second = timeline.lane(2, run.visits[1], run, scale=0.8, width=8)
 
     assert first.plain == "#1  ████      200  0.40 s"
-    assert second.plain == f"#2  ░░░░████  200  0.80 s  the loop was in {SLEEP_LINE}"
+    assert second.plain == f"#2  ░░░░███·  200  0.80 s  the loop was in {SLEEP_LINE}"
     red = [span for span in second.spans if span.style == timeline.BLOCKED]
     assert [(span.start - 4, span.end - 4) for span in red][:2] == [(5, 6), (6, 7)]
 
@@ -106,7 +125,26 @@ def test_the_verdict_compares_the_two_versions_in_plain_words():
     assert live.verdict(report) == (
         "your view served 2 requests in 0.80 s; the shipped one had answered 1 of 2 requests "
         "when it was stopped after 30 s. While the shipped one served them, its event loop was "
-        f"held in your code in 2 of 2 looks ({SLEEP_LINE}): meanwhile, no other request moved"
+        f"held in the shipped code for about 0.2 s of 30.0 s ({SLEEP_LINE}): meanwhile, no "
+        "other request moved"
+    )
+
+
+def test_a_view_that_fails_is_not_said_to_have_served_anything():
+    report = LiveReport("blocking_sleep", "Blocking sleep", "/blocking_sleep/", "GET", 2)
+    report.runs = [made_up_run("yours"), made_up_run("shipped")]
+    for visit in report.runs[0].visits:
+        visit.status, visit.error = (
+            500,
+            "500 NameError at /blocking_sleep/: name 'x' is not defined",
+        )
+    report.runs[0].samples = report.runs[1].samples = []
+    report.as_shipped = False
+
+    assert live.verdict(report) == (
+        "your view failed 2 of 2 requests (the first: 500 NameError at /blocking_sleep/: name "
+        "'x' is not defined); the shipped one needed 0.80 s — fix yours first (`python grader "
+        "run blocking_sleep` shows why)"
     )
 
 
@@ -129,7 +167,8 @@ def test_live_draws_yours_beside_the_shipped_view_and_writes_the_page(
     assert "4 requests at once to GET /blocking_sleep/" in done.stdout
     assert "your view served 4 requests in" in done.stdout
     assert "the shipped one needed" in done.stdout
-    assert "held in your code in" in done.stdout and SLEEP_LINE in done.stdout
+    assert "held in the shipped code for about" in done.stdout and SLEEP_LINE in done.stdout
+    assert "held in your code" not in done.stdout
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 2 and html.count('class="view"') == 8
     assert "<script" not in html and "src=" not in html and "href=" not in html  # one file
@@ -144,7 +183,8 @@ def test_live_json_shows_the_shipped_views_staircase_and_its_held_loop(solved: C
     # Each view begins once the one before has slept its 0.2 s on the loop: a lower bound, which
     # load only raises.
     assert all(later - earlier >= 0.19 for earlier, later in itertools.pairwise(began))
-    assert any(sample["held"] and sample["loop"] == SLEEP_LINE for sample in shipped["samples"])
+    shipped_line = f"the shipped {SLEEP_LINE}"
+    assert any(sample["held"] and sample["loop"] == shipped_line for sample in shipped["samples"])
     assert not any(sample["held"] for sample in yours["samples"])
     assert [visit["status"] for visit in yours["visits"]] == [200] * 4
 
@@ -169,3 +209,25 @@ def test_an_exercise_without_a_live_run_says_why(solved: Course):
         "missing_await has no live run: its mistake is an error, not a wait: each request fails "
         "on its own."
     )
+
+
+def test_a_syntax_error_in_the_exercise_is_one_plain_line(solved: Course, tmp_path: Path):
+    views = solved.path / "exercises" / EX03 / "views.py"
+    kept = views.read_text(encoding="utf-8")
+    views.write_text(kept.replace("await asyncio.sleep(", "await asyncio.sleep(("), "utf-8")
+    try:
+        done = solved.grader("live", "3")
+    finally:
+        views.write_text(kept, encoding="utf-8")
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "exercise ex03_blocking_sleep could not be loaded: SyntaxError" in done.stderr
+    assert "fix it first (`python grader run 3` shows where)" in done.stderr
+
+
+def test_an_html_file_that_cannot_be_written_is_refused_before_the_run(solved: Course):
+    done = solved.grader("live", "3", "--html", "/nonexistent/folder/live.html", timeout=30)
+
+    assert done.returncode == 2 and "No such file or directory" in done.stderr
+    assert "requests at once" not in done.stdout

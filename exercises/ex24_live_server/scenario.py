@@ -16,4 +16,6 @@ def check(site: Site) -> list[str]:
     return visitors_side_by_side(site, PATH, VISITORS, APIS, LATENCY)
 
 
-SCENARIO = Scenario(check=check, live=Live(PATH, visitors=8), behaviour=Behaviour(latency=LATENCY))
+SCENARIO = Scenario(
+    check=check, live=Live(PATH, visitors=VISITORS), behaviour=Behaviour(latency=LATENCY)
+)
