@@ -28,7 +28,15 @@ import h11
 import httpx
 
 from grader.sealed.database import django
-from grader.sealed.site import HOST, Reply, free_port, send, together, uvicorn_command
+from grader.sealed.site import (
+    HOST,
+    Reply,
+    cpu_seconds,
+    free_port,
+    send,
+    together,
+    uvicorn_command,
+)
 
 START_TIMEOUT = 20.0  # seconds for a server to accept connections
 STOP_TIMEOUT = 5.0  # seconds for a server to stop after SIGTERM, before SIGKILL
@@ -308,12 +316,6 @@ class Site:
         finally:
             restarted = fake_api(self.tree, usual.latency, usual.server.port)
             self.api, self.api_calls = self._stack.enter_context(restarted), 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """The CPU time process `pid` has used so far, every thread of it (Linux: /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 @dataclass

@@ -240,8 +240,10 @@ class ExerciseClient:
             if len(exchange.messages) > answered_before:
                 self._fail_for_lesson_mistakes()
                 raised = "".join(f" ({self._raised(error)})" for error in errors[:1])
+                # A stream that swallowed its cancellation ends as if it had run out of events.
+                went_on = "the stream ended as if done" if answered_before else "the view answered"
                 pytest.fail(
-                    f"the visitor left after {seconds:g} s, but the view answered anyway{raised} "
+                    f"the visitor left after {seconds:g} s, but {went_on} anyway{raised} "
                     "— it caught the cancellation (asyncio.CancelledError, a bare `except:` or "
                     "`except BaseException`) instead of letting it stop the view; let it propagate",
                     pytrace=False,

@@ -38,7 +38,9 @@ async def test_a_visitors_three_calls_are_in_flight_at_once(client, upstream):
     await client.get("/")
 
     upstream.assert_in_flight_at_once(
-        3, reason="the view waited for each call before starting the next"
+        3,
+        reason="the view waited for each call before starting the next: start all three, then "
+        "await them together (`asyncio.gather`)",
     )
 
 

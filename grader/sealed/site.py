@@ -562,6 +562,12 @@ def uvicorn_command(
     ]  # fmt: skip
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process `pid` has used so far, every thread of it (Linux: /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def server_pid(sandbox: Sandbox, process_pid: int) -> int:
     """The uvicorn process's pid: the namespace's first process, or the one started."""
     if not sandbox.pid_namespace:

@@ -430,6 +430,13 @@ async def test_without_advice_an_unexplained_error_keeps_its_traceback(client):
 # A visitor who leaves
 
 
+async def test_a_stream_that_ends_after_its_visitor_left_is_reported_as_a_stream(client):
+    with failure(
+        "the visitor left after 1.5 s, but the stream ended as if done anyway — it caught"
+    ):
+        await client.leave_after(1.5, "/stream_swallows_cancellation/")
+
+
 async def test_a_view_that_answers_after_its_visitor_left_is_reported(client, upstream):
     upstream.endpoint("https://api.example/item", latency=None)
     with failure("the visitor left after 1 s, but the view answered anyway"):

@@ -36,6 +36,7 @@ NAMES = [
     "answers_when_cancelled",
     "ignores_cancellation",
     "streams_through_cancellation",
+    "stream_swallows_cancellation",
     "streams_through_everything",
     "draws",
     "hashes_in_a_process",

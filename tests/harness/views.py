@@ -237,6 +237,19 @@ async def streams_through_cancellation(request: HttpRequest) -> StreamingHttpRes
     return _stream(events)
 
 
+async def stream_swallows_cancellation(request: HttpRequest) -> StreamingHttpResponse:
+    # Quart's guide's short form: `except asyncio.CancelledError:` and nothing more.
+    async def events():
+        try:
+            while True:
+                yield "data: tick\n\n"
+                await asyncio.sleep(1)
+        except asyncio.CancelledError:
+            pass
+
+    return _stream(events)
+
+
 async def streams_through_everything(request: HttpRequest) -> StreamingHttpResponse:
     async def events():
         while True:
