@@ -30,7 +30,7 @@ from course.catalog import Exercise, not_loaded
 from grader.sealed.sandbox import Sandbox
 from grader.sealed.scenario import Live, Scenario, load_scenario
 from grader.sealed.site import JudgeAPI, Reply, ServerDidNotStart, Site, serve_course, together
-from grader.shipped import read_shipped
+from grader.shipped import read_shipped, restore
 from grader.workspace import copy_course
 
 SAMPLE = 0.1  # seconds between two looks at the server's stacks
@@ -130,14 +130,18 @@ class LiveError(Exception):
 
 def live_plan(exercise: Exercise) -> Live | str:
     """What `live` sends the exercise's view, or a sentence saying why it sends nothing."""
-    try:
-        scenario = load_scenario(exercise)
-    except Exception as error:  # its scenario reads the exercise's files (a syntax error)
-        fix = f"fix it first (`python grader run {exercise.number}` shows where)"
-        raise LiveError(f"{not_loaded(exercise.folder, error)} — {fix}") from None
+    scenario = _scenario(exercise)
     if scenario is None:
         return "it has no outside check to borrow a server from"
     return scenario.live
+
+
+def _scenario(exercise: Exercise) -> Scenario | None:
+    try:
+        return load_scenario(exercise)
+    except Exception as error:  # its scenario reads the exercise's files (a syntax error)
+        fix = f"fix it first (`python grader run {exercise.number}` shows where)"
+        raise LiveError(f"{not_loaded(exercise.folder, error)} — {fix}") from None
 
 
 def run_live(
@@ -148,12 +152,13 @@ def run_live(
 ) -> LiveReport:
     """Serve the learner's version of `exercise`, then the shipped one, and send each the
     scenario's requests at once (`visitors` of them, if given)."""
-    live = live_plan(exercise)
-    scenario = load_scenario(exercise)
-    assert isinstance(live, Live) and scenario is not None, "see live_plan"
+    scenario = _scenario(exercise)
+    assert scenario is not None and isinstance(scenario.live, Live), "see live_plan"
+    live = scenario.live
     count = min(visitors or live.visitors, MAX_VISITORS)
     report = LiveReport(exercise.id, exercise.title, live.path, live.method, count)
-    shipped = read_shipped(root / "grader" / "shipped.json")
+    record = root / "grader" / "shipped.json"
+    shipped = read_shipped(record)
     report.as_shipped = all(
         (root / path).read_text(encoding="utf-8") == shipped[path] for path in exercise.editable
     )
@@ -161,8 +166,7 @@ def run_live(
         for version, whose in (("yours", "your version"), ("shipped", "the shipped version")):
             tree = copy_course(root, Path(scratch) / version / "course")
             if version == "shipped":
-                for path in exercise.editable:
-                    (tree / path).write_text(shipped[path], encoding="utf-8")
+                restore(exercise, tree, record)
             home = Path(scratch) / version / "home"
             home.mkdir()
             progress(f"serving {whose} of {exercise.folder} with uvicorn")
