@@ -1,4 +1,5 @@
-"""Root urls: every exercise is mounted under `/<exercise-id>/`.
+"""Root urls: every exercise is mounted under `/<exercise-id>/`; `/` is the learner's progress
+(`course/progress.py`) and `/health/` a health check.
 
 A learner's exercise may not import (a `SyntaxError` mid-edit, a bad import).
 That exercise is mounted as an error page naming the problem, and every other
@@ -10,17 +11,18 @@ from importlib import import_module
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
+from course import progress
 from course.catalog import Exercise, load_exercises, not_loaded
 
 EXERCISES = load_exercises()
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    links = "".join(
-        f'<li><a href="/{exercise.id}/">{exercise.number:02d} {exercise.title}</a></li>'
-        for exercise in EXERCISES
-    )
-    return HttpResponse(f"<h1>awaitlings</h1><ul>{links}</ul>")
+def health(request: HttpRequest) -> HttpResponse:
+    """The page a load balancer asks for to learn that the server is up: as cheap as a page
+    gets. A plain `def`, as health checks usually are: Django runs it in a worker thread,
+    and its answer goes out through the event loop like every other.
+    """
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def broken_exercise(exercise: Exercise, error: Exception):
@@ -41,4 +43,10 @@ def mount(exercise: Exercise) -> URLPattern | URLResolver:
     return path(f"{exercise.id}/", include(urls))
 
 
-urlpatterns = [path("", index), *(mount(exercise) for exercise in EXERCISES)]
+urlpatterns = [
+    path("", progress.progress, name="progress"),
+    path("health/", health, name="health"),
+    path("progress/<str:exercise_id>/", progress.exercise_page, name="exercise"),
+    path("progress/<str:exercise_id>/live/", progress.live_page, name="live"),
+    *(mount(exercise) for exercise in EXERCISES),
+]

@@ -64,6 +64,10 @@ class ResultCache:
             return None
         return ExerciseResult(exercise, tests, reused=True)
 
+    def kept(self, exercise: Exercise) -> bool:
+        """True when a verdict of `exercise` is kept, whatever its key."""
+        return exercise.folder in self._entries
+
     def put(self, results: list[ExerciseResult], keys: dict[str, str]) -> None:
         """Keep the verdicts worth keeping (passed, failed) and write them down.
 

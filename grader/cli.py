@@ -774,8 +774,10 @@ def cmd_live(console: Console, args: argparse.Namespace, exercises: list[Exercis
         Path(args.html).write_text("", encoding="utf-8")
     with Console(stderr=True, soft_wrap=True).status("starting") as shown:
         report = run_live(ROOT, exercise, args.visitors, lambda step: shown.update(step))
+    page = timeline.page(report)
+    State(ROOT).keep_live_page(exercise, page)  # for the progress page, /progress/<id>/
     if args.html:
-        Path(args.html).write_text(timeline.page(report), encoding="utf-8")
+        Path(args.html).write_text(page, encoding="utf-8")
     if args.json:
         console.print_json(data=live_json(report))
     else:

@@ -192,7 +192,9 @@ def _run(
             JudgeAPI(scenario.behaviour) as api,
             serve_course(own, tree, home, api, sys.executable, dumps=dumps, app=STAMPED) as site,
         ):
-            site.request("GET", "/")  # imports every exercise, as a server's first request does
+            site.request(
+                "GET", "/health/"
+            )  # imports every exercise, as a server's first request does
             site.request(live.method, live.path, json=live.body)  # the view's own first time
             api.settle()
             api.forget()

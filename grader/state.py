@@ -1,4 +1,4 @@
-"""The learner's own state: how many hints they have seen, and backups of their work.
+"""The learner's own state: hints seen, backups of their work, their latest live runs.
 
 It lives in `.awaitlings/` at the root of the course, which git ignores, so a
 `git pull` of new exercises never conflicts with it and nothing of it is graded.
@@ -42,6 +42,19 @@ class State:
         self.folder.mkdir(exist_ok=True)
         self.file.write_text(json.dumps(data, indent=2), encoding="utf-8")
         return seen[exercise.id]
+
+    def live_page(self, exercise: Exercise) -> Path:
+        """Where the page of the latest `python grader live` of `exercise` is kept."""
+        return self.folder / "live" / f"{exercise.folder}.html"
+
+    def keep_live_page(self, exercise: Exercise, page: str) -> None:
+        """Keep `page` for the progress page to show; a read-only checkout keeps none."""
+        path = self.live_page(exercise)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page, encoding="utf-8")
+        except OSError:
+            pass
 
     def back_up(self, exercise: Exercise) -> Path:
         """Copy the learner's editable files of `exercise` to a new timestamped folder."""

@@ -172,6 +172,8 @@ def test_live_draws_yours_beside_the_shipped_view_and_writes_the_page(
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 2 and html.count('class="view"') == 8
     assert "<script" not in html and "src=" not in html and "href=" not in html  # one file
+    kept = solved.path / ".awaitlings" / "live" / f"{EX03}.html"  # for the progress page
+    assert kept.read_text(encoding="utf-8") == html
 
 
 def test_live_json_shows_the_shipped_views_staircase_and_its_held_loop(solved: Course):

@@ -80,6 +80,7 @@ BLOCKING_SLEEP = "/blocking_sleep/"
 ASYNC_HTTP_CLIENT = "/async_http_client/"
 SYNC_VIEW = "/sync_view_holds_a_thread/"
 REGISTER = "/dont_async_everything/"
+HEALTH = "/health/"  # the course's health check, served on the event loop
 PARCELS = ["A1", "B2", "C3"]  # exercise 15's own example: /legacy_sdk/?ids=A1,B2,C3
 TRACKING = f"/legacy_sdk/?ids={','.join(PARCELS)}"
 ANOTHER_PARCEL = "/legacy_sdk/?ids=Z9"
@@ -109,7 +110,7 @@ MIRRORS = "/first_wins/"
 
 HASHES = 30  # registrations sent at once in the ex06 checks
 STILL_HASHING = 5  # solved: at least this many of them are answered after the page
-TRIES = 3  # rounds of registrations, until one shows the index asked for while they queued
+TRIES = 3  # rounds of registrations, until one shows the health check sent while they queued
 PASSWORD = "correct horse battery staple"
 DIGEST = {"digest": hash_password(PASSWORD)}
 
@@ -251,8 +252,8 @@ def stock(course: Course) -> None:
 def serve(course: Course) -> Iterator[Site]:
     stock(course)
     with course_site(course.path, LATENCY, MAX_REQUESTS, API_PATHS) as site:
-        index = site.request("GET", "/")  # imports every exercise before anything is timed
-        assert index.status == 200, f"the course index answered {index}:\n{site.server.output()}"
+        warm = site.request("GET", HEALTH)  # imports every exercise before anything is timed
+        assert warm.status == 200, f"the health check answered {warm}:\n{site.server.output()}"
         yield site
 
 
@@ -510,38 +511,39 @@ def fastest_hash(clock=time.perf_counter) -> float:
     return min(runs)
 
 
-def a_page_asked_for_during_registrations(site: Site) -> Queue:
-    """Send HASHES registrations, then ask for the course index while they are still queued.
+def a_health_check_during_registrations(site: Site) -> Queue:
+    """Send HASHES registrations, then the course's health check while they are still queued.
 
-    The registrations are all in the server's socket buffers when the index
-    request is written (`queued_then`). That the server still had their
-    hashing ahead of it then is checked from outside, by the CPU time it used
-    from that moment on: at least half the registrations' worth of hashing
-    more than Django's own work for as many requests with nothing to hash
-    (the CPU time of HASHES + 1 index requests sent the same way, start to
-    end). On a loaded machine the server may have hashed them before the
-    index was even written; then the premise did not hold, nothing is judged,
-    and the registrations are sent again.
+    The registrations are all in the server's socket buffers when the health
+    check is written (`queued_then`). That the server still had their hashing
+    ahead of it then is checked from outside, by the CPU time it used from
+    that moment on: at least half the registrations' worth of hashing more
+    than Django's own work for as many requests with nothing to hash (the CPU
+    time of HASHES + 1 health checks sent the same way, start to end). On a
+    loaded machine the server may have hashed them before the health check
+    was even written; then the premise did not hold, nothing is judged, and
+    the registrations are sent again.
     """
     one_hash = fastest_hash(time.thread_time)  # CPU time, as the server's is counted
     registration = ("POST", REGISTER, {"password": PASSWORD})
     seen = []
     for _ in range(TRIES):
-        django = queued_then(site, [("GET", "/", None)] * HASHES, ("GET", "/")).cpu_in_all
+        django = queued_then(site, [("GET", HEALTH, None)] * HASHES, ("GET", HEALTH)).cpu_in_all
         needed = django + HASHES / 2 * one_hash
-        rush = queued_then(site, [registration] * HASHES, ("GET", "/"))
+        rush = queued_then(site, [registration] * HASHES, ("GET", HEALTH))
         for answer in rush.queued:
             assert answer.status == 200 and decoded(answer.body) == DIGEST, (
                 f"{EX06}: a registration got {answer.status} {answer.body[:300]!r} instead of "
                 f"{DIGEST}; the server printed:\n{site.server.output()[-3000:]}"
             )
-        assert rush.last.status == 200, f"the course index answered {rush.last}"
+        assert rush.last.status == 200, f"the health check answered {rush.last}"
         if rush.cpu_after_last >= needed:
             return rush
         seen.append(f"{rush.cpu_after_last:.3f} s (needed {needed:.3f} s)")
     pytest.fail(
         f"in {TRIES} tries, the server never had {HASHES // 2} of {HASHES} registrations still "
-        f"to hash when the index was asked for: from then on it used {', '.join(seen)} of CPU "
+        f"to hash when the health check was asked for: from then on it used {', '.join(seen)} "
+        "of CPU "
         f"(one hash takes {one_hash:.3f} s of CPU here; Django's work for "
         f"{HASHES + 1} requests is counted in what is needed)"
     )
@@ -550,20 +552,20 @@ def a_page_asked_for_during_registrations(site: Site) -> Queue:
 def test_hashing_on_the_event_loop_holds_every_other_request(shipped: Site) -> None:
     one_hash = fastest_hash()
 
-    rush = a_page_asked_for_during_registrations(shipped)
+    rush = a_health_check_during_registrations(shipped)
 
     # It comes in with half the hashing or more still to do: a quarter of all of it, at least.
     floor = HASHES / 4 * one_hash
-    index = rush.last
+    check = rush.last
     sentence = "it holds the event loop from start to finish and every other request waits"
-    assert index.seconds >= floor, (
-        f"{claim(EX06, sentence)}, but as shipped the course index, asked for while "
-        f"{HASHES} registrations were still being hashed, took only {index.seconds:.3f} s "
+    assert check.seconds >= floor, (
+        f"{claim(EX06, sentence)}, but as shipped the health check, asked for while "
+        f"{HASHES} registrations were still being hashed, took only {check.seconds:.3f} s "
         f"(one hash takes {one_hash:.3f} s here, at least {floor:.3f} s expected; "
         f"{rush.answered_after_last()} registrations were answered after it)"
     )
     before = rush.answered_before_last()
-    late = "As shipped the index page comes back late, after many of the registrations"
+    late = "As shipped the health check comes back late, after many of the registrations"
     assert before >= HASHES / 4, (
         f"{claim(BY_HAND, late)}, but only {before} of {HASHES} registrations were answered "
         "before it"
@@ -571,12 +573,12 @@ def test_hashing_on_the_event_loop_holds_every_other_request(shipped: Site) -> N
 
 
 def test_hashing_in_a_worker_thread_leaves_the_loop_free(solved: Site) -> None:
-    rush = a_page_asked_for_during_registrations(solved)
+    rush = a_health_check_during_registrations(solved)
 
     later = rush.answered_after_last()
     assert later >= STILL_HASHING, (
         f"{claim(EX06, 'Take the hashing off the event loop')}, so that other requests are "
-        f"served while it hashes, but solved the course index, asked for while {HASHES} "
+        f"served while it hashes, but solved the health check, asked for while {HASHES} "
         f"registrations were still being hashed, took {rush.last.seconds:.3f} s and only "
         f"{later} registrations were answered after it: it waited for the hashing (at least "
         f"{STILL_HASHING} should still be hashing when it is answered)"

@@ -211,9 +211,9 @@ class Job:
                 ) as site,
             ):
                 with stopped_after(OUTSIDE_SECONDS, site.pid) as expired:
-                    warm = site.request("GET", "/")  # imports every exercise before anything
+                    warm = site.request("GET", "/health/")  # imports every exercise before anything
                     problems = (
-                        [f"the course's index answered {warm.shown()}"]
+                        [f"the course's health check answered {warm.shown()}"]
                         if warm.status != 200
                         else scenario.check(site)
                     )

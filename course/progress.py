@@ -1,0 +1,248 @@
+"""The learner's progress in the browser: `/` of the course's own server.
+
+A learner who runs the server to try their views by hand sees where they
+stand without a terminal: each chapter's exercises with the verdicts
+`python grader` kept (`.awaitlings/results.json`), the next exercise with its
+README, the hints they have seen, a link to try each exercise's page, and the
+latest `python grader live` timeline. Nothing here grades: a verdict shown is
+one the grader kept for the files as they are now; one kept for files that
+have changed since is shown as out of date, never as current.
+
+Plain HTML and CSS, no JavaScript. The views are plain `def`s: they read
+files, which Django runs in a worker thread, off the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+from course.catalog import ROOT, CatalogError, Exercise, load_assignment, load_chapters
+from grader.cache import ResultCache
+from grader.report import by_chapter, solution_line
+from grader.results import ExerciseResult, TestResult
+from grader.solution import has_reference
+from grader.state import State
+
+# What each state is called on the page, and what it means.
+STATES = {
+    "passed": "passes",
+    "failed": "fails",
+    "stale": "out of date",
+    "new": "not graded yet",
+}
+EXPLAINED = {
+    "stale": "its last verdict was for other files (or another Python, Django or database): "
+    "run `python grader`",
+    "new": "run `python grader` to grade it",
+}
+MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+STYLE = """
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+  color: #1a1a1a; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; }
+@media (max-width: 40rem) { table { display: block; overflow-x: auto; } }
+td, th { padding: .3rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
+.state { padding: .1rem .5rem; border-radius: .3rem; color: #fff; white-space: nowrap; }
+.passed { background: #1b7f3b; } .failed { background: #b3261e; }
+.stale { background: #8a6d00; } .new { background: #666; }
+.next { border: 2px solid #1a1a1a; padding: 0 1rem 1rem; border-radius: .5rem; }
+.readme { border-top: 1px solid #ddd; margin-top: 1rem; }
+pre { background: #f4f4f4; padding: .6rem; overflow-x: auto; }
+code { background: #f4f4f4; }
+iframe { width: 100%; height: 40rem; border: 1px solid #ddd; }
+"""
+
+
+@dataclass
+class Standing:
+    """Where the learner stands on one exercise."""
+
+    exercise: Exercise
+    state: str  # a key of STATES
+    result: ExerciseResult  # the kept verdict, or one with no tests when there is none
+
+    @property
+    def message(self) -> str:
+        return EXPLAINED.get(self.state) or self.result.message
+
+
+def standings(root: Path = ROOT) -> list[Standing]:
+    """Every assigned exercise with its kept verdict, in course order."""
+    cache = ResultCache(root, None)  # as `python grader` keeps them, with no --test-timeout
+    found = []
+    for exercise in load_assignment(root):
+        result = cache.get(exercise, cache.key(exercise))
+        if result is not None:
+            found.append(Standing(exercise, result.status, result))
+        else:
+            state = "stale" if cache.kept(exercise) else "new"
+            found.append(Standing(exercise, state, ExerciseResult(exercise, [])))
+    return found
+
+
+def progress(request: HttpRequest) -> HttpResponse:
+    """Every chapter's exercises, their states, and the next exercise with its README."""
+    try:
+        found = standings()
+    except CatalogError as error:  # a teacher's awaitlings.toml that does not parse
+        return HttpResponse(escape(str(error)), status=500, content_type="text/plain")
+    chapters = load_chapters()
+    done = sum(s.state == "passed" for s in found)
+    pending = [s for s in found if s.state != "passed"]
+    by_exercise = {s.exercise.id: s for s in found}
+    tables = format_html_join(
+        "\n",
+        "<h2>Chapter {} · {}</h2>\n<table>{}</table>",
+        (
+            (chapter, chapters.get(chapter, ""), _rows([by_exercise[r.exercise.id] for r in rs]))
+            for chapter, rs in by_chapter([s.result for s in found])
+        ),
+    )
+    if pending:
+        upcoming = _detail(pending[0], heading="Next")
+    else:
+        upcoming = mark_safe("<p class=next><strong>Every exercise passes. Well done!</strong></p>")
+    body = format_html(
+        "<h1>awaitlings</h1><p>{} of {} exercises pass. The states are the verdicts "
+        "<code>python grader</code> kept; run it after an edit to bring them up to date.</p>"
+        "{}{}",
+        done,
+        len(found),
+        upcoming,
+        tables,
+    )
+    return _page("awaitlings: your progress", body)
+
+
+def exercise_page(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    """One exercise: its state, why it fails, the hints seen, its README."""
+    standing = _find(exercise_id)
+    body = format_html("<p><a href='/'>← your progress</a></p>{}", _detail(standing))
+    return _page(f"awaitlings: {standing.exercise.title}", body)
+
+
+def live_page(request: HttpRequest, exercise_id: str) -> FileResponse:
+    """The page the latest `python grader live` of the exercise wrote."""
+    page = State(ROOT).live_page(_find(exercise_id).exercise)
+    if not page.is_file():
+        raise Http404(f"no live run of {exercise_id} is kept")
+    return FileResponse(page.open("rb"), content_type="text/html; charset=utf-8")
+
+
+def _find(exercise_id: str) -> Standing:
+    for standing in standings():
+        if standing.exercise.id == exercise_id:
+            return standing
+    raise Http404(f"no exercise {exercise_id} is assigned")
+
+
+def _rows(members: list[Standing]) -> SafeString:
+    return format_html_join(
+        "\n",
+        "<tr><td>{}</td><td><a href='/progress/{}/'>{}</a></td>"
+        "<td><span class='state {}' title='{}'>{}</span></td><td>{}/{} points</td>"
+        "<td>{}</td><td><a href='/{}/'>try it</a></td></tr>",
+        (
+            (
+                f"{s.exercise.number:02d}",
+                s.exercise.id,
+                s.exercise.title,
+                s.state,
+                s.message,
+                STATES[s.state],
+                s.result.score,
+                s.exercise.points,
+                _hints_seen(s.exercise),
+                s.exercise.id,
+            )
+            for s in members
+        ),
+    )
+
+
+def _hints_seen(exercise: Exercise) -> str:
+    seen = State(ROOT).hints_seen(exercise)
+    return f"{seen}/{len(exercise.hints)} hints seen"
+
+
+def _detail(standing: Standing, heading: str = "") -> SafeString:
+    """The exercise's state, why, its tests, the hints seen, the live run and its README."""
+    exercise = standing.exercise
+    title = f"{heading}: " if heading else ""
+    seen = exercise.hints[: State(ROOT).hints_seen(exercise)]
+    hints = format_html_join("", "<li>{}</li>", ((hint,) for hint in seen))
+    after = ""
+    if standing.state == "passed" and has_reference(ROOT, exercise):
+        after = solution_line(exercise)
+    live = ""
+    if State(ROOT).live_page(exercise).is_file():
+        live = format_html(
+            "<h3>Your latest live run</h3><iframe src='/progress/{}/live/' "
+            "title='python grader live {}'></iframe>",
+            exercise.id,
+            exercise.number,
+        )
+    return format_html(
+        "<section class=next><h2>{}{} {}</h2>"
+        "<p><span class='state {}'>{}</span> {}</p><ul>{}</ul><p>{}</p>"
+        "<p>Edit {} · run it alone: <code>pytest {}</code> · <a href='/{}/'>try its page</a></p>"
+        "<h3>Hints seen ({} of {})</h3><ul>{}</ul>{}{}"
+        "<div class=readme>{}</div></section>",
+        title,
+        f"{exercise.number:02d}",
+        exercise.title,
+        standing.state,
+        STATES[standing.state],
+        standing.message,
+        _tests(standing.result.tests),
+        after,
+        ", ".join(exercise.editable),
+        exercise.home,
+        exercise.id,
+        len(seen),
+        len(exercise.hints),
+        hints,
+        _next_hint(exercise, len(seen)),
+        live,
+        _readme(exercise),
+    )
+
+
+def _next_hint(exercise: Exercise, seen: int) -> SafeString:
+    if seen == len(exercise.hints):
+        return mark_safe("<p>You have seen every hint; the README says more.</p>")
+    return format_html("<p>Next hint: <code>python grader hint {}</code></p>", exercise.number)
+
+
+def _tests(tests: list[TestResult]) -> SafeString:
+    return format_html_join(
+        "", "<li>{} <code>{}</code></li>", ((STATES.get(t.status, t.status), t.name) for t in tests)
+    )
+
+
+def _readme(exercise: Exercise) -> SafeString:
+    try:
+        text = exercise.readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return format_html("<p>Its README could not be read: {}</p>", error)
+    return mark_safe(MARKDOWN.render(text))  # html off: the README's own HTML is escaped
+
+
+def _page(title: str, body: SafeString) -> HttpResponse:
+    return HttpResponse(
+        format_html(
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            "<title>{}</title><style>{}</style></head><body>{}</body></html>",
+            title,
+            mark_safe(STYLE),
+            body,
+        )
+    )
