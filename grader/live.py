@@ -29,7 +29,15 @@ from pathlib import Path
 from course.catalog import Exercise, not_loaded
 from grader.sealed.sandbox import Sandbox
 from grader.sealed.scenario import Live, Scenario, load_scenario
-from grader.sealed.site import JudgeAPI, Reply, ServerDidNotStart, Site, serve_course, together
+from grader.sealed.site import (
+    JudgeAPI,
+    Reply,
+    ServerDidNotStart,
+    Site,
+    leave_when,
+    serve_course,
+    together,
+)
 from grader.shipped import read_shipped, restore
 from grader.workspace import copy_course
 
@@ -38,6 +46,9 @@ RUNNING = 3  # looks in a row that find the loop running the view's code: it hel
 RUN_LIMIT = 30.0  # seconds a version's requests may take before its server is stopped
 MAX_VISITORS = 50
 STOPPED = "still waiting when the server was stopped"
+LEFT = "left"  # a visitor who left on purpose (`Live.leave_once_called`)
+LEAVE_WITHIN = 10.0  # seconds the leaving visitors wait for all their calls to be in flight
+SETTLE = 1.0  # seconds for the calls to end once their visitors left, then once answerable
 Mark = tuple[float, int, int, bool]  # a look: when, dump size before it, threads, loop waiting
 STAMPED = "grader.livestamp:application"  # the course, its views saying when they ran
 BEGAN, RETURNED = "x-awaitlings-began", "x-awaitlings-returned"  # the headers they say it in
@@ -61,6 +72,7 @@ class Visit:
     error: str | None = None  # why it got no good answer (a 500's reason, a closed connection)
     blocked: float = 0.0  # seconds of its wait while the event loop ran the learner's code
     blocked_at: str = ""  # where, the first time it was seen there
+    left: bool = False  # the visitor left on purpose at `answered`, before any answer
 
 
 @dataclass
@@ -98,18 +110,25 @@ class Run:
     threads: int  # most threads the server process had at once
     stopped_after: float | None = None  # the server was stopped after this many seconds
     failed: str = ""  # why it could not be run at all
+    for_nobody: int = 0  # calls answered after their visitors had left
 
     @property
     def done(self) -> list[Visit]:
         """The requests that got a good answer."""
-        return [visit for visit in self.visits if visit.error is None]
+        return [visit for visit in self.visits if visit.error is None and not visit.left]
+
+    @property
+    def left(self) -> list[Visit]:
+        return [visit for visit in self.visits if visit.left]
 
     @property
     def seconds(self) -> float:
-        """From the first request sent to the last answered (or the server stopped)."""
+        """From the first request sent to the last answered, or left, or the last call to the
+        fake API ended (or the server was stopped)."""
         if self.stopped_after is not None:
             return self.stopped_after
-        return max((visit.answered for visit in self.visits), default=0.0)
+        ends = [visit.answered for visit in self.visits] + [call.ended for call in self.calls]
+        return max(ends, default=0.0)
 
 
 @dataclass
@@ -192,9 +211,7 @@ def _run(
             JudgeAPI(scenario.behaviour) as api,
             serve_course(own, tree, home, api, sys.executable, dumps=dumps, app=STAMPED) as site,
         ):
-            site.request(
-                "GET", "/health/"
-            )  # imports every exercise, as a server's first request does
+            site.request("GET", "/health/")  # imports every exercise, as a first request does
             site.request(live.method, live.path, json=live.body)  # the view's own first time
             api.settle()
             api.forget()
@@ -208,12 +225,21 @@ def _run(
 
 def _visit(site: Site, live: Live, count: int) -> tuple[list[Reply], float | None]:
     """The replies to `count` requests sent at once, and when the server had to be stopped
-    (None: every request was answered within RUN_LIMIT)."""
+    (None: every request was answered, or left, within RUN_LIMIT)."""
     result: list[tuple[float, list[Reply]]] = []
     requests = [(live.method, live.path)] * count
-    sender = threading.Thread(
-        target=lambda: result.append(together(site.client, requests, live.body)), daemon=True
-    )
+    api = live.leave_once_called
+
+    def visit() -> None:
+        if not api:
+            result.append(together(site.client, requests, live.body))
+            return
+        with site.api.holding(api):  # each call waits, unanswered, until its visitor left
+            result.append(together(site.client, requests, sender=_leaving(site, api, count)))
+            site.api.settle(SETTLE)  # abandoned at once, or still waiting
+        site.api.settle(SETTLE)  # answerable now: a call that went on is answered, for nobody
+
+    sender = threading.Thread(target=visit, daemon=True)
     started = time.perf_counter()
     sender.start()
     sender.join(RUN_LIMIT)
@@ -224,6 +250,23 @@ def _visit(site: Site, live: Live, count: int) -> tuple[list[Reply], float | Non
             os.kill(site.pid, signal.SIGKILL)
         sender.join(30)
     return (result[0][1] if result else []), stopped
+
+
+def _leaving(site: Site, api: str, count: int) -> Callable[..., Reply]:
+    """A sender (see `together`) whose visitor leaves once `count` calls to the fake API's
+    `api` are in flight together: a Reply with the error LEFT; another when the server
+    answered first, or the calls were not all in flight within LEAVE_WITHIN seconds."""
+
+    def all_in_flight() -> bool:
+        return site.api.records.in_flight[api] >= count
+
+    def sender(client: object, method: str, path: str, json: object) -> Reply:
+        started = time.perf_counter()
+        waiting_for = f"not all {count} calls to {api} were in flight"
+        reply = leave_when(site.url, path, all_in_flight, waiting_for, LEAVE_WITHIN)
+        return reply or Reply(None, b"", LEFT, started, time.perf_counter())
+
+    return sender
 
 
 @contextlib.contextmanager
@@ -283,7 +326,8 @@ def _measured(
             _stamp(reply, RETURNED, zero),
             reply.ended - zero,
             reply.status,
-            _problem(reply, stopped),
+            None if reply.error == LEFT else _problem(reply, stopped),
+            left=reply.error == LEFT,
         )
         for reply in replies
     ]
@@ -299,6 +343,7 @@ def _measured(
         inside = [s for s in samples if s.held and visit.sent <= s.at <= visit.answered]
         visit.blocked = round(len(inside) * SAMPLE, 3)
         visit.blocked_at = inside[0].loop if inside else ""
+    last_left = max((visit.answered for visit in visits if visit.left), default=None)
     return Run(
         version,
         visits,
@@ -308,6 +353,9 @@ def _measured(
         records.total(records.abandoned),
         max((mark[2] for mark in marks), default=0),
         stopped,
+        for_nobody=sum(
+            call.answered and last_left is not None and call.ended > last_left for call in calls
+        ),
     )
 
 
@@ -388,7 +436,7 @@ def verdict(report: LiveReport) -> str:
     long an event loop was held in the view's code while they waited."""
     yours, shipped = report.runs
     said = f"{_served(yours, 'your view')}; {_served(shipped, 'the shipped one', 'needed')}"
-    if yours.visits and len(yours.done) < len(yours.visits) and yours.stopped_after is None:
+    if any(visit.error for visit in yours.visits) and yours.stopped_after is None:
         said += f" — fix yours first (`python grader run {report.exercise}` shows why)"
     for run, whose, code in (
         (yours, "your view", "your code"),
@@ -397,8 +445,9 @@ def verdict(report: LiveReport) -> str:
         held = [sample for sample in run.samples if sample.held]
         if held and not run.failed:
             places = ", ".join(sorted({sample.loop for sample in held}, key=_line_order))
+            how = "held waiting in" if any(s.waiting for s in held) else "kept busy running"
             said += (
-                f". While {whose} served them, its event loop was held in {code} for about "
+                f". While {whose} served them, its event loop was {how} {code} for about "
                 f"{len(held) * SAMPLE:.1f} s of {run.seconds:.1f} s ({places}): meanwhile, no "
                 "other request moved"
             )
@@ -424,6 +473,12 @@ def _served(run: Run, who: str, verb: str = "served") -> str:
     failed = [visit for visit in run.visits if visit.error is not None]
     if failed:
         return f"{who} failed {len(failed)} of {count} requests (the first: {failed[0].error})"
+    if run.left:
+        return (
+            f"{who}: {len(run.left)} visitors left while their calls waited for the API; "
+            f"{run.abandoned} of the calls were abandoned, {run.for_nobody} went on and were "
+            "answered for nobody"
+        )
     if verb == "needed":
         return f"{who} needed {run.seconds:.2f} s"
     return f"{who} served {count} requests in {run.seconds:.2f} s"

@@ -31,6 +31,7 @@ LEGEND = (
     "█ in its view",
     "· its answer ready, not yet sent",
     "red: the event loop was held in the view's code (nothing else moved)",
+    "─ ✕ sent, then the visitor left there, before any answer",
     "server threads: the most the server had (Django runs a request's sync work in a thread)",
 )
 ROWS = {"API": "API: calls to the fake API in flight", "thr": "thr: worker threads in the view"}
@@ -56,9 +57,10 @@ def row(run: Run) -> list[str]:
     seconds = run.seconds
     rate = f"{len(run.done) / seconds:.1f}" if seconds > 0 else "—"
     stopped = " (stopped)" if run.stopped_after is not None else ""
+    answered = f"{len(run.done)} of {len(run.visits)}"
     return [
         run.version,
-        f"{len(run.done)} of {len(run.visits)}",
+        f"none: {len(run.left)} left" if run.left else answered,
         f"{seconds:.2f} s{stopped}",
         rate,
         str(run.peak_in_flight),
@@ -113,9 +115,15 @@ def lane(number: int, visit: Visit, run: Run, scale: float, width: int) -> Text:
         glyph, style = ("░", QUEUED) if column < began else ("█", VIEW)
         if column >= max(returned, began + 1):
             glyph, style = "·", QUEUED
+        if visit.left:  # no answer came, so no header said when its view ran
+            glyph, style = "─", QUEUED
         text.append(glyph, style=BLOCKED if column in held else style)
-    text.append(" " * (width - end + 1))
-    text.append(f" {visit.status or '—'} {visit.answered - visit.sent:5.2f} s")
+    text.append("✕" if visit.left else " ")
+    text.append(" " * (width - end))
+    if visit.left:
+        text.append(f" left after {visit.answered - visit.sent:5.2f} s")
+    else:
+        text.append(f" {visit.status or '—'} {visit.answered - visit.sent:5.2f} s")
     if visit.error:
         text.append(f"  {visit.error}", style="yellow")
     elif visit.blocked_at:
@@ -163,6 +171,7 @@ def _spark(counts: list[int], top: int = 0) -> str:
 LANE = 18  # pixels per request's lane
 CHART = 760  # pixels of time
 LEFT = 40
+STEPS = 190  # steps of time in the rows below the lanes (4 pixels each)
 
 
 def page(report: LiveReport) -> str:
@@ -181,7 +190,7 @@ table {{ border-collapse: collapse; }}
 td, th {{ padding: 4px 10px; border-bottom: 1px solid #ddd; }}
 .queued {{ fill: #ccc; }} .view {{ fill: #3a9a5b; }} .ready {{ fill: #b7dcc2; }}
 .blocked {{ fill: #d0342c; }} .axis {{ stroke: #999; }}
-svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }}
+svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }} .count {{ fill: #2a7ab0; }}
 </style></head><body>
 <h1>{html.escape(report.title)}</h1>
 <p>{report.visitors} requests at once to {html.escape(report.method)} {html.escape(report.path)}</p>
@@ -190,15 +199,33 @@ svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }}
 {charts}
 <p>Grey: sent, its view not begun. Green: in its view. Pale green: its answer ready, not yet
 sent. Red: the event loop was held in the view's code meanwhile (a blocking call), so nothing
-else moved.</p>
+else moved. ✕: the visitor left there, before its answer. Blue, below the lanes: API, the calls to
+the fake API in flight; thr, the worker threads inside the view's files.</p>
 </body></html>
 """
+
+
+def _rows_below(run: Run, scale: float) -> list[tuple[str, list[int], int]]:
+    """The rows under the lanes: (label, a count per step of time, the top of its scale)."""
+    rows = []
+    if run.calls:
+        moments = [(step + 0.5) * scale / STEPS for step in range(STEPS)]
+        counts = [in_flight_at(run, moment) for moment in moments]
+        rows.append(("API", counts, max(max(counts), 1)))
+    if any(sample.threads for sample in run.samples):
+        threads = [0] * STEPS
+        for sample in run.samples:  # each look stands for the SAMPLE seconds after it
+            first = min(STEPS - 1, int(sample.at / scale * STEPS))
+            for step in range(first, min(STEPS, int((sample.at + SAMPLE) / scale * STEPS) + 1)):
+                threads[step] = max(threads[step], len(sample.threads))
+        rows.append(("thr", threads, max(max(threads), 1)))
+    return rows
 
 
 def _chart(run: Run, scale: float) -> str:
     if run.failed:
         return f"<h2>{run.version}</h2><p>{html.escape(run.failed)}</p>"
-    height = LANE * (len(run.visits) + 2) + 30
+    height = LANE * (len(run.visits) + 2 + len(_rows_below(run, scale))) + 30
 
     def x(seconds: float) -> float:
         return LEFT + seconds / scale * CHART
@@ -227,12 +254,32 @@ def _chart(run: Run, scale: float) -> str:
                     f'width="{SAMPLE / scale * CHART:.1f}" height="{LANE - 4}">'
                     f"<title>the loop was in {html.escape(sample.loop)}</title></rect>"
                 )
-        if visit.blocked_at:
+        if visit.left:
+            shapes.append(
+                f'<text class="note" x="{x(visit.answered) + 2:.1f}" y="{y + 12}">✕ left after '
+                f"{visit.answered - visit.sent:.2f} s</text>"
+            )
+        elif visit.blocked_at:
             shapes.append(
                 f'<text class="note" x="{x(visit.answered) + 6:.1f}" y="{y + 12}">the loop was '
                 f"in {html.escape(visit.blocked_at)}</text>"
             )
-    axis = 10 + len(run.visits) * LANE + 8
+    below = 10 + len(run.visits) * LANE
+    for label, counts, top in _rows_below(run, scale):
+        shapes.append(f'<text x="0" y="{below + LANE - 6}">{label}</text>')
+        for column, count in enumerate(counts):
+            if count:
+                tall = (LANE - 4) * count / top
+                shapes.append(
+                    f'<rect class="count" x="{x(column * scale / STEPS):.1f}" '
+                    f'y="{below + LANE - 4 - tall:.1f}" width="{CHART / STEPS:.1f}" '
+                    f'height="{tall:.1f}"><title>{label}: {count}</title></rect>'
+                )
+        shapes.append(
+            f'<text x="{LEFT + CHART + 6}" y="{below + LANE - 6}">up to {max(counts)}</text>'
+        )
+        below += LANE
+    axis = below + 8
     shapes.append(f'<line class="axis" x1="{LEFT}" y1="{axis}" x2="{LEFT + CHART}" y2="{axis}"/>')
     shapes.append(f'<text x="{LEFT}" y="{axis + 14}">0 s</text>')
     shapes.append(f'<text x="{LEFT + CHART - 40}" y="{axis + 14}">{scale:.2f} s</text>')

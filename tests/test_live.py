@@ -21,6 +21,7 @@ from tests.conftest import Course
 pytestmark = pytest.mark.timeout(240)
 
 EX03 = "ex03_blocking_sleep"
+EX05 = "ex05_sync_view_holds_a_thread"
 SLEEP_LINE = "exercises/ex03_blocking_sleep/views.py:18"  # time.sleep(PREPARATION_TIME)
 
 DUMP = """\
@@ -92,9 +93,23 @@ def made_up_run(version: str, stopped_after: float | None = None) -> Run:
         Visit(sent=0.0, began=0.0, returned=0.4, answered=0.4, status=200),
         Visit(0.0, 0.4, 0.6, 0.8, 200, blocked=0.2, blocked_at=SLEEP_LINE),
     ]
-    samples = [Sample(0.5, SLEEP_LINE, [], held=True), Sample(0.6, SLEEP_LINE, [], held=True)]
+    samples = [
+        Sample(0.5, SLEEP_LINE, [], waiting=True, held=True),  # time.sleep: a system call
+        Sample(0.6, SLEEP_LINE, [], waiting=True, held=True),
+    ]
     calls = [Call("/forecast", 0.0, 0.4, True), Call("/forecast", 0.4, 0.8, False)]
     return Run(version, visits, calls, samples, 1, 1, 3, stopped_after)
+
+
+def made_up_leaving_run(version: str, abandoned: int) -> Run:
+    """Two visitors who left after 0.3 s, while their calls were held."""
+    visits = [
+        Visit(0.0, None, None, 0.3, None, left=True),
+        Visit(0.0, None, None, 0.3, None, left=True),
+    ]
+    answered = [index >= abandoned for index in range(2)]
+    calls = [Call("/forecast", 0.1, 0.35 if not was else 1.3, was) for was in answered]
+    return Run(version, visits, calls, [], 2, abandoned, 3, for_nobody=2 - abandoned)
 
 
 def test_a_lane_is_queued_then_in_its_view_then_ready_and_red_where_the_loop_was_held():
@@ -125,8 +140,39 @@ def test_the_verdict_compares_the_two_versions_in_plain_words():
     assert live.verdict(report) == (
         "your view served 2 requests in 0.80 s; the shipped one had answered 1 of 2 requests "
         "when it was stopped after 30 s. While the shipped one served them, its event loop was "
-        f"held in the shipped code for about 0.2 s of 30.0 s ({SLEEP_LINE}): meanwhile, no "
-        "other request moved"
+        f"held waiting in the shipped code for about 0.2 s of 30.0 s ({SLEEP_LINE}): meanwhile, "
+        "no other request moved"
+    )
+
+
+def test_a_loop_held_running_code_is_told_apart_from_one_held_waiting():
+    report = LiveReport("blocking_sleep", "Blocking sleep", "/blocking_sleep/", "GET", 2)
+    report.runs = [made_up_run("yours"), made_up_run("shipped")]
+    report.runs[1].samples = []
+    for sample in report.runs[0].samples:
+        sample.waiting = False  # the loop ran the view's code then: CPU work, a hash
+
+    assert "its event loop was kept busy running your code for about 0.2 s" in live.verdict(report)
+
+
+def test_a_visitor_who_left_is_drawn_to_where_they_left_and_marked():
+    run = made_up_leaving_run("shipped", abandoned=0)
+
+    lane = timeline.lane(1, run.visits[0], run, scale=1.3, width=13)
+
+    assert lane.plain == "#1  ───✕" + " " * 10 + " left after  0.30 s"  # aligned as answered ones
+    assert timeline.row(run)[1] == "none: 2 left"
+
+
+def test_the_verdict_says_which_calls_were_abandoned_and_which_answered_for_nobody():
+    report = LiveReport("sync_view_holds_a_thread", "A sync view", "/sync_view/", "GET", 2)
+    report.runs = [made_up_leaving_run("yours", 2), made_up_leaving_run("shipped", 0)]
+
+    assert live.verdict(report) == (
+        "your view: 2 visitors left while their calls waited for the API; 2 of the calls were "
+        "abandoned, 0 went on and were answered for nobody; the shipped one: 2 visitors left "
+        "while their calls waited for the API; 0 of the calls were abandoned, 2 went on and "
+        "were answered for nobody"
     )
 
 
@@ -153,7 +199,8 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Course:
     from course.catalog import ROOT
     from grader.workspace import copy_course
 
-    return Course(copy_course(ROOT, tmp_path_factory.mktemp("live") / "course")).solve(EX03)
+    course = Course(copy_course(ROOT, tmp_path_factory.mktemp("live") / "course"))
+    return course.solve(EX03, EX05)
 
 
 def test_live_draws_yours_beside_the_shipped_view_and_writes_the_page(
@@ -167,7 +214,8 @@ def test_live_draws_yours_beside_the_shipped_view_and_writes_the_page(
     assert "4 requests at once to GET /blocking_sleep/" in done.stdout
     assert "your view served 4 requests in" in done.stdout
     assert "the shipped one needed" in done.stdout
-    assert "held in the shipped code for about" in done.stdout and SLEEP_LINE in done.stdout
+    assert "held waiting in the shipped code for about" in done.stdout
+    assert SLEEP_LINE in done.stdout
     assert "held in your code" not in done.stdout
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 2 and html.count('class="view"') == 8
@@ -189,6 +237,20 @@ def test_live_json_shows_the_shipped_views_staircase_and_its_held_loop(solved: C
     assert any(sample["held"] and sample["loop"] == shipped_line for sample in shipped["samples"])
     assert not any(sample["held"] for sample in yours["samples"])
     assert [visit["status"] for visit in yours["visits"]] == [200] * 4
+
+
+def test_visitors_who_leave_see_yours_abandon_its_calls_and_the_shipped_one_answer_nobody(
+    solved: Course,
+):
+    done = solved.grader("--json", "live", "5", "--visitors", "3")
+
+    assert done.returncode == 0, done.stderr
+    yours, shipped = json.loads(done.stdout)["runs"]
+    for run in yours, shipped:
+        assert [visit["left"] for visit in run["visits"]] == [True] * 3
+        assert run["peak_in_flight"] == 3  # they left once all three calls were in flight
+    assert (yours["abandoned"], yours["for_nobody"]) == (3, 0)
+    assert (shipped["abandoned"], shipped["for_nobody"]) == (0, 3)
 
 
 def test_a_run_past_its_limit_stops_the_server_and_says_so(solved: Course, monkeypatch):

@@ -48,4 +48,6 @@ def check(site: Site) -> list[str]:
     ]
 
 
-SCENARIO = Scenario(check=check, live=Live(PATH), behaviour=Behaviour(latency=LATENCY))
+SCENARIO = Scenario(
+    check=check, live=Live(PATH, leave_once_called=API), behaviour=Behaviour(latency=LATENCY)
+)

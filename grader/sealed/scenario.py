@@ -41,6 +41,9 @@ class Live:
     visitors: int = 10
     method: str = "GET"
     body: object = None  # JSON, for a POST
+    # A path of the fake API: the visitors leave once all their calls to it are in flight
+    # (held there), and what the calls do then is shown (abandoned, or answered for nobody).
+    leave_once_called: str = ""
 
 
 @dataclass(frozen=True)
