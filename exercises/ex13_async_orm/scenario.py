@@ -49,5 +49,7 @@ def check(site: Site) -> list[str]:
 
 
 SCENARIO = Scenario(
-    check=check, live="its view reads a database the live run does not stock yet", rows=ROWS
+    check=check,
+    live="its mistake is an error, not a wait: Django refuses each sync query in an async view",
+    rows=ROWS,
 )

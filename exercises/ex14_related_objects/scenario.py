@@ -97,7 +97,7 @@ def check(site: Site) -> list[str]:
 
 SCENARIO = Scenario(
     check=check,
-    live="its view reads a database the live run does not stock yet",
+    live="its mistake is an error, not a wait: Django refuses each lazy query in an async view",
     rows=ROWS,
     unconfirmed=(
         "how many queries a page runs, where the grader cannot count them: on PostgreSQL, or"

@@ -198,5 +198,7 @@ def alike_orders(site: Site) -> list[str]:
 
 
 SCENARIO = Scenario(
-    check=check, live="its view writes a database the live run does not stock yet", rows=ROWS
+    check=check,
+    live="its lesson is what an order that fails halfway leaves in the database, not a wait",
+    rows=ROWS,
 )
