@@ -37,8 +37,8 @@ STATES = {
     "new": "not graded yet",
 }
 EXPLAINED = {
-    "stale": "its last verdict was for other files (or another Python, Django or database): "
-    "run `python grader`",
+    "stale": "changed since its last verdict (its files, or the course, Python, Django or the "
+    "database): run `python grader`. That verdict was",
     "new": "run `python grader` to grade it",
 }
 MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -70,7 +70,15 @@ class Standing:
 
     @property
     def message(self) -> str:
+        if self.state == "stale":
+            return f"{EXPLAINED['stale']}: {self.result.status}, {self.result.message}"
         return EXPLAINED.get(self.state) or self.result.message
+
+    @property
+    def points(self) -> str:
+        """Its points, counted only from a verdict on the files as they are."""
+        score = self.result.score if self.state in ("passed", "failed") else "—"
+        return f"{score}/{self.exercise.points} points"
 
 
 def standings(root: Path = ROOT) -> list[Standing]:
@@ -81,9 +89,10 @@ def standings(root: Path = ROOT) -> list[Standing]:
         result = cache.get(exercise, cache.key(exercise))
         if result is not None:
             found.append(Standing(exercise, result.status, result))
-        else:
-            state = "stale" if cache.kept(exercise) else "new"
-            found.append(Standing(exercise, state, ExerciseResult(exercise, [])))
+            continue
+        last = cache.last(exercise)  # a verdict on other files, shown as such
+        state = "new" if last is None else "stale"
+        found.append(Standing(exercise, state, last or ExerciseResult(exercise, [])))
     return found
 
 
@@ -147,7 +156,7 @@ def _rows(members: list[Standing]) -> SafeString:
     return format_html_join(
         "\n",
         "<tr><td>{}</td><td><a href='/progress/{}/'>{}</a></td>"
-        "<td><span class='state {}' title='{}'>{}</span></td><td>{}/{} points</td>"
+        "<td><span class='state {}' title='{}'>{}</span></td><td>{}</td>"
         "<td>{}</td><td><a href='/{}/'>try it</a></td></tr>",
         (
             (
@@ -157,8 +166,7 @@ def _rows(members: list[Standing]) -> SafeString:
                 s.state,
                 s.message,
                 STATES[s.state],
-                s.result.score,
-                s.exercise.points,
+                s.points,
                 _hints_seen(s.exercise),
                 s.exercise.id,
             )
@@ -177,15 +185,18 @@ def _detail(standing: Standing, heading: str = "") -> SafeString:
     exercise = standing.exercise
     title = f"{heading}: " if heading else ""
     seen = exercise.hints[: State(ROOT).hints_seen(exercise)]
-    hints = format_html_join("", "<li>{}</li>", ((hint,) for hint in seen))
+    hints = format_html_join("", "<li>{}</li>", ((_inline(hint),) for hint in seen))
+    if not seen:
+        hints = mark_safe("<li>none yet</li>")
     after = ""
     if standing.state == "passed" and has_reference(ROOT, exercise):
         after = solution_line(exercise)
     live = ""
     if State(ROOT).live_page(exercise).is_file():
         live = format_html(
-            "<h3>Your latest live run</h3><iframe src='/progress/{}/live/' "
-            "title='python grader live {}'></iframe>",
+            "<h3>Your latest live run</h3><p><a href='/progress/{0}/live/'>Open it on a page of "
+            "its own</a>, or run <code>python grader live {1}</code> again.</p>"
+            "<iframe src='/progress/{0}/live/' title='python grader live {1}'></iframe>",
             exercise.id,
             exercise.number,
         )
@@ -200,7 +211,7 @@ def _detail(standing: Standing, heading: str = "") -> SafeString:
         exercise.title,
         standing.state,
         STATES[standing.state],
-        standing.message,
+        _inline(standing.message),
         _tests(standing.result.tests),
         after,
         ", ".join(exercise.editable),
@@ -225,6 +236,11 @@ def _tests(tests: list[TestResult]) -> SafeString:
     return format_html_join(
         "", "<li>{} <code>{}</code></li>", ((STATES.get(t.status, t.status), t.name) for t in tests)
     )
+
+
+def _inline(text: str) -> SafeString:
+    """A message or a hint, its `code` marked up as code; any HTML in it is escaped."""
+    return mark_safe(MARKDOWN.renderInline(text))
 
 
 def _readme(exercise: Exercise) -> SafeString:

@@ -58,15 +58,16 @@ class ResultCache:
         entry = self._entries.get(exercise.folder)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
+        return self.last(exercise)
+
+    def last(self, exercise: Exercise) -> ExerciseResult | None:
+        """The verdict kept for `exercise`, whatever its key: perhaps for other files."""
+        entry = self._entries.get(exercise.folder)
         try:
             tests = [TestResult(**test) for test in entry["tests"]]
-        except (KeyError, TypeError):  # a file edited by hand: grade afresh
+        except (KeyError, TypeError):  # none kept, or a file edited by hand: grade afresh
             return None
         return ExerciseResult(exercise, tests, reused=True)
-
-    def kept(self, exercise: Exercise) -> bool:
-        """True when a verdict of `exercise` is kept, whatever its key."""
-        return exercise.folder in self._entries
 
     def put(self, results: list[ExerciseResult], keys: dict[str, str]) -> None:
         """Keep the verdicts worth keeping (passed, failed) and write them down.

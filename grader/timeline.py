@@ -33,6 +33,8 @@ LEGEND = (
     "red: the event loop was held in the view's code (nothing else moved)",
     "─ ✕ sent, then the visitor left there, before any answer",
     "server threads: the most the server had (Django runs a request's sync work in a thread)",
+    "time: from the first request sent to the last answer, or where visitors left to the end of "
+    "the last API call",
 )
 ROWS = {"API": "API: calls to the fake API in flight", "thr": "thr: worker threads in the view"}
 
@@ -55,12 +57,12 @@ def row(run: Run) -> list[str]:
     if run.failed:
         return [run.version, "—", "—", "—", "—", "—", "—"]
     seconds = run.seconds
-    rate = f"{len(run.done) / seconds:.1f}" if seconds > 0 else "—"
+    rate = f"{len(run.done) / seconds:.1f}" if seconds > 0 and run.done else "—"
     stopped = " (stopped)" if run.stopped_after is not None else ""
-    answered = f"{len(run.done)} of {len(run.visits)}"
+    answered = f"{len(run.left)} left" if run.left else f"{len(run.done)} of {len(run.visits)}"
     return [
         run.version,
-        f"none: {len(run.left)} left" if run.left else answered,
+        answered,
         f"{seconds:.2f} s{stopped}",
         rate,
         str(run.peak_in_flight),
@@ -151,14 +153,21 @@ def _in_flight(run: Run, scale: float, width: int, top: int) -> str:
 
 
 def _worker_threads(run: Run, scale: float, width: int) -> str:
-    counts = [0] * width
-    places: Counter[str] = Counter()
-    for sample in run.samples:
-        column = _column(sample.at, scale, width)
-        counts[column] = max(counts[column], len(sample.threads))
-        places.update(sample.threads)
+    counts = threads_over_time(run, scale, width)
+    places = Counter(place for sample in run.samples for place in sample.threads)
     where = f" at {places.most_common(1)[0][0]}" if places else ""
     return _spark(counts) + f"  up to {max(counts)}{where}"
+
+
+def threads_over_time(run: Run, scale: float, steps: int) -> list[int]:
+    """The worker threads in the view's files, per step of time: each look at the stacks
+    stands for the SAMPLE seconds after it, up to the next look."""
+    counts = [0] * steps
+    for sample in run.samples:
+        first = _column(sample.at, scale, steps)
+        for step in range(first, max(first + 1, _column(sample.at + SAMPLE, scale, steps))):
+            counts[step] = max(counts[step], len(sample.threads))
+    return counts
 
 
 def _spark(counts: list[int], top: int = 0) -> str:
@@ -198,9 +207,10 @@ svg text {{ font-size: 11px; }} .note {{ fill: #d0342c; }} .count {{ fill: #2a7a
 <p><strong>{html.escape(report.verdict)}.</strong></p>
 {charts}
 <p>Grey: sent, its view not begun. Green: in its view. Pale green: its answer ready, not yet
-sent. Red: the event loop was held in the view's code meanwhile (a blocking call), so nothing
-else moved. ✕: the visitor left there, before its answer. Blue, below the lanes: API, the calls to
-the fake API in flight; thr, the worker threads inside the view's files.</p>
+sent. A red band along a lane: the event loop was held in the view's code meanwhile (a blocking
+call), so nothing else moved. ✕: the visitor left there, before its answer. Blue, below the
+lanes: API, the calls to the fake API in flight; thr, the worker threads inside the view's
+files.</p>
 </body></html>
 """
 
@@ -213,11 +223,7 @@ def _rows_below(run: Run, scale: float) -> list[tuple[str, list[int], int]]:
         counts = [in_flight_at(run, moment) for moment in moments]
         rows.append(("API", counts, max(max(counts), 1)))
     if any(sample.threads for sample in run.samples):
-        threads = [0] * STEPS
-        for sample in run.samples:  # each look stands for the SAMPLE seconds after it
-            first = min(STEPS - 1, int(sample.at / scale * STEPS))
-            for step in range(first, min(STEPS, int((sample.at + SAMPLE) / scale * STEPS) + 1)):
-                threads[step] = max(threads[step], len(sample.threads))
+        threads = threads_over_time(run, scale, STEPS)
         rows.append(("thr", threads, max(max(threads), 1)))
     return rows
 
@@ -250,8 +256,8 @@ def _chart(run: Run, scale: float) -> str:
         for sample in run.samples:
             if sample.held and visit.sent <= sample.at <= visit.answered:
                 shapes.append(
-                    f'<rect class="blocked" x="{x(sample.at):.1f}" y="{y}" '
-                    f'width="{SAMPLE / scale * CHART:.1f}" height="{LANE - 4}">'
+                    f'<rect class="blocked" x="{x(sample.at):.1f}" y="{y + LANE - 9}" '
+                    f'width="{SAMPLE / scale * CHART:.1f}" height="5">'
                     f"<title>the loop was in {html.escape(sample.loop)}</title></rect>"
                 )
         if visit.left:

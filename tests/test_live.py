@@ -161,7 +161,7 @@ def test_a_visitor_who_left_is_drawn_to_where_they_left_and_marked():
     lane = timeline.lane(1, run.visits[0], run, scale=1.3, width=13)
 
     assert lane.plain == "#1  ───✕" + " " * 10 + " left after  0.30 s"  # aligned as answered ones
-    assert timeline.row(run)[1] == "none: 2 left"
+    assert timeline.row(run)[1:4] == ["2 left", "1.30 s", "—"]  # till the last call ended
 
 
 def test_the_verdict_says_which_calls_were_abandoned_and_which_answered_for_nobody():

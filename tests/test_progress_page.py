@@ -28,6 +28,8 @@ from grader.workspace import copy_course
 from tests.conftest import Course
 from tests.servers import Server, serve, server_environment
 
+pytestmark = pytest.mark.timeout(240)  # the fixture grades three exercises first
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 KEPT = ("ex01_first_async_view", "ex02_missing_await", "ex03_blocking_sleep")
 LIVE_PAGE = "<!DOCTYPE html><html><body><h1>a kept live run</h1></body></html>"
@@ -79,20 +81,23 @@ def test_a_verdict_for_files_changed_since_is_out_of_date(learner: Server) -> No
     page = get(learner, "/").text
 
     edited = row(page, "A sleep that stops the world")
-    assert "out of date" in edited and "fails" not in edited
+    assert "out of date" in edited and ">fails<" not in edited
     assert "run `python grader`" in edited
+    assert "—/10 points" in edited  # counted only from a verdict on the files as they are
+    detail = get(learner, "/progress/blocking_sleep/").text
+    assert "That verdict was: failed, the view blocked the event loop" in detail
 
 
 def test_the_next_exercise_says_why_it_fails_and_shows_its_readme(learner: Server) -> None:
     page = get(learner, "/").text
     upcoming = page[page.index("Next: 01") : page.index("Chapter 1 ·")]
 
-    assert "declare it with `async def`" in upcoming  # the grader's own message for 01
+    assert "declare it with <code>async def</code>" in upcoming  # the grader's own message
     assert "<code>test_the_view_is_async</code>" in upcoming
     assert "<h2>Your task</h2>" in upcoming  # the README, rendered
     assert "python grader hint 1" in upcoming
     hints = upcoming[upcoming.index("Hints seen (2 of 3)") : upcoming.index("Next hint")]
-    assert "declared with `async def`" in hints and "await fetch_forecast()" in hints
+    assert "declared with <code>async def</code>" in hints and "await fetch_forecast()" in hints
     assert "The whole view" not in hints  # the hint not yet seen
 
 
@@ -100,6 +105,7 @@ def test_a_passed_exercise_points_at_its_reference(learner: Server) -> None:
     page = get(learner, "/progress/missing_await/").text
 
     assert "python grader solution 2" in page
+    assert "<li>none yet</li>" in page  # no hint of 02 seen
     assert "python grader solution" not in get(learner, "/progress/first_async_view/").text
 
 
