@@ -547,9 +547,13 @@ def cmd_hint(console: Console, args: argparse.Namespace, exercises: list[Exercis
         console.print(f"[bold]Hint {index + 1}/{len(exercise.hints)}[/] for {exercise.id}:")
         console.print(f"  {escape(exercise.hints[index])}")
     if seen < len(exercise.hints):
-        console.print(f"[dim]Run `python grader hint {exercise.number}` again for the next one.[/]")
+        console.print(
+            f"[dim]Run `python grader hint {exercise.number}` again for exercise "
+            f"{exercise.number:02d}'s next hint.[/]"
+        )
     else:
-        console.print(f"[dim]That was the last hint. The README says more: {exercise.readme}[/]")
+        readme = f"{exercise.home}/README.md"  # as the course names its files, not absolute
+        console.print(f"[dim]That was the last hint. The README says more: {readme}[/]")
     return 0
 
 

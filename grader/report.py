@@ -128,7 +128,7 @@ def hint_line(exercise: Exercise, seen: int) -> str:
     if seen < len(exercise.hints):
         return (
             f"Hints:        {seen}/{len(exercise.hints)} seen — "
-            f"`python grader hint {exercise.number}` for the next one"
+            f"`python grader hint {exercise.number}` for this exercise's next one"
         )
     return f"Hints:        all {seen} seen — the README says more"
 

@@ -64,7 +64,7 @@ def test_progress_shows_chapters_state_and_the_next_step(course):
     again = kept.grader()
 
     assert first.hints[1] in " ".join(asked.stdout.split())
-    assert "Hints: 2/3 seen — `python grader hint 1` for the next one" in " ".join(
+    assert "Hints: 2/3 seen — `python grader hint 1` for this exercise's next one" in " ".join(
         again.stdout.split()
     )
 
