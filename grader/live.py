@@ -17,7 +17,9 @@ import contextlib
 import dataclasses
 import os
 import re
+import select
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -30,11 +32,12 @@ from course.catalog import Exercise, not_loaded
 from grader.sealed.sandbox import Sandbox
 from grader.sealed.scenario import Live, Scenario, load_scenario
 from grader.sealed.site import (
+    HOST,
     JudgeAPI,
     Reply,
     ServerDidNotStart,
     Site,
-    leave_when,
+    raw_reply,
     serve_course,
     together,
 )
@@ -48,7 +51,8 @@ MAX_VISITORS = 50
 STOPPED = "still waiting when the server was stopped"
 LEFT = "left"  # a visitor who left on purpose (`Live.leave_once_called`)
 LEAVE_WITHIN = 10.0  # seconds the leaving visitors wait for all their calls to be in flight
-SETTLE = 1.0  # seconds for the calls to end once their visitors left, then once answerable
+SETTLE = 1.0  # seconds for the calls to end once their visitors left
+ANSWERED = 10.0  # seconds, at most, for the calls that went on to be answered
 Mark = tuple[float, int, int, bool]  # a look: when, dump size before it, threads, loop waiting
 STAMPED = "grader.livestamp:application"  # the course, its views saying when they ran
 BEGAN, RETURNED = "x-awaitlings-began", "x-awaitlings-returned"  # the headers they say it in
@@ -212,7 +216,8 @@ def _run(
             serve_course(own, tree, home, api, sys.executable, dumps=dumps, app=STAMPED) as site,
         ):
             site.request("GET", "/health/")  # imports every exercise, as a first request does
-            site.request(live.method, live.path, json=live.body)  # the view's own first time
+            if not live.leave_once_called:  # a stream's first visitor would hold the run up
+                site.request(live.method, live.path, json=live.body)  # the view's first time
             api.settle()
             api.forget()
             progress(f"sending {count} requests at once to {live.method} {live.path}")
@@ -237,7 +242,7 @@ def _visit(site: Site, live: Live, count: int) -> tuple[list[Reply], float | Non
         with site.api.holding(api):  # each call waits, unanswered, until its visitor left
             result.append(together(site.client, requests, sender=_leaving(site, api, count)))
             site.api.settle(SETTLE)  # abandoned at once, or still waiting
-        site.api.settle(SETTLE)  # answerable now: a call that went on is answered, for nobody
+        site.api.settle(ANSWERED)  # answerable now: a call that went on is answered, for nobody
 
     sender = threading.Thread(target=visit, daemon=True)
     started = time.perf_counter()
@@ -253,20 +258,45 @@ def _visit(site: Site, live: Live, count: int) -> tuple[list[Reply], float | Non
 
 
 def _leaving(site: Site, api: str, count: int) -> Callable[..., Reply]:
-    """A sender (see `together`) whose visitor leaves once `count` calls to the fake API's
-    `api` are in flight together: a Reply with the error LEFT; another when the server
-    answered first, or the calls were not all in flight within LEAVE_WITHIN seconds."""
-
-    def all_in_flight() -> bool:
-        return site.api.records.in_flight[api] >= count
+    """A sender (see `together`) whose visitor asks for the page and leaves once `count` calls
+    to the fake API's `api` are in flight together: a Reply with the error LEFT. Bytes that
+    come first are read on (a stream's head and first events); a whole answer, or a closed
+    connection, before the calls are all in flight is the Reply; so is waiting past
+    LEAVE_WITHIN seconds, with an error saying so."""
 
     def sender(client: object, method: str, path: str, json: object) -> Reply:
         started = time.perf_counter()
-        waiting_for = f"not all {count} calls to {api} were in flight"
-        reply = leave_when(site.url, path, all_in_flight, waiting_for, LEAVE_WITHIN)
-        return reply or Reply(None, b"", LEFT, started, time.perf_counter())
+        port = int(site.url.rsplit(":", 1)[1])
+        received = b""
+        with socket.create_connection((HOST, port), timeout=LEAVE_WITHIN) as visitor:
+            visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+            while site.api.records.in_flight[api] < count:
+                if time.perf_counter() - started > LEAVE_WITHIN:
+                    late = (
+                        f"not all {count} calls to {api} were in flight within {LEAVE_WITHIN:g} s"
+                    )
+                    return Reply(None, received, late, started, time.perf_counter())
+                if select.select([visitor], [], [], 0.01)[0]:
+                    more = visitor.recv(65536)
+                    received += more
+                    if not more or _whole(received):
+                        return raw_reply(received, started)
+        return Reply(None, b"", LEFT, started, time.perf_counter())
 
     return sender
+
+
+def _whole(received: bytes) -> bool:
+    """Whether the bytes read hold a whole HTTP/1.1 answer (by its Content-Length, or its last
+    chunk); a stream's answer, still open, is not whole."""
+    head, found, body = received.partition(b"\r\n\r\n")
+    if not found:
+        return False
+    fields = head.lower().split(b"\r\n")
+    for line in fields:
+        if line.startswith(b"content-length:"):
+            return len(body) >= int(line.split(b":", 1)[1])
+    return b"transfer-encoding: chunked" in fields and body.endswith(b"0\r\n\r\n")
 
 
 @contextlib.contextmanager

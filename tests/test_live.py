@@ -164,6 +164,21 @@ def test_a_visitor_who_left_is_drawn_to_where_they_left_and_marked():
     assert timeline.row(run)[1:4] == ["2 left", "1.30 s", "—"]  # till the last call ended
 
 
+@pytest.mark.parametrize(
+    ("received", "whole"),
+    [
+        (b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello", True),
+        (b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhel", False),
+        (b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n", False),  # the head, not yet all of it
+        (b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", True),
+        # A stream of events, still open: its visitor reads on until their calls are in flight.
+        (b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n9\r\ndata: {}\n\r\n", False),
+    ],
+)
+def test_a_leaving_visitor_takes_only_a_whole_answer_for_one(received: bytes, whole: bool):
+    assert live._whole(received) is whole
+
+
 def test_the_verdict_says_which_calls_were_abandoned_and_which_answered_for_nobody():
     report = LiveReport("sync_view_holds_a_thread", "A sync view", "/sync_view/", "GET", 2)
     report.runs = [made_up_leaving_run("yours", 2), made_up_leaving_run("shipped", 0)]

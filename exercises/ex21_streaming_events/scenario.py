@@ -43,5 +43,6 @@ def check(site: Site) -> list[str]:
 
 
 SCENARIO = Scenario(
-    check=check, live="its page is a stream that never ends: its tests read the events as they come"
+    check=check,
+    live="its lesson shows in one request: when each event of the page arrives",
 )

@@ -6,7 +6,7 @@ is told one visitor is watching.
 import time
 
 from course.events import events_in
-from grader.sealed.scenario import Scenario
+from grader.sealed.scenario import Live, Scenario
 from grader.sealed.site import Site, read_until
 
 PATH = "/stream_disconnect/"
@@ -47,6 +47,4 @@ def check(site: Site) -> list[str]:
     return []
 
 
-SCENARIO = Scenario(
-    check=check, live="its page is a stream that never ends: its tests read the events as they come"
-)
+SCENARIO = Scenario(check=check, live=Live(PATH, leave_once_called=API))

@@ -424,10 +424,10 @@ def read_until(
                 if not more:
                     break
                 received += more
-                reply = _raw_reply(received, started)
+                reply = raw_reply(received, started)
                 if b"\r\n\r\n" in received and enough(reply.body):
                     return reply
-    reply = _raw_reply(received, started)
+    reply = raw_reply(received, started)
     error = f"{waiting_for} within {timeout:g} s (read: {reply.body[:200]!r})"
     return dataclasses.replace(reply, error=error)
 
@@ -452,11 +452,11 @@ def leave_when(
                 error = f"{waiting_for} within {timeout:g} s"
                 return Reply(None, b"", error, started, time.perf_counter())
             if select.select([visitor], [], [], 0.01)[0]:
-                return _raw_reply(visitor.recv(MAX_BODY), started)
+                return raw_reply(visitor.recv(MAX_BODY), started)
     return None
 
 
-def _raw_reply(received: bytes, started: float) -> Reply:
+def raw_reply(received: bytes, started: float) -> Reply:
     """What a raw HTTP/1.1 answer's first bytes say: its status and the body read so far."""
     if not received:
         return Reply(None, b"", "the server closed the connection", started, time.perf_counter())
