@@ -15,16 +15,17 @@ files, which Django runs in a worker thread, off the event loop.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 from course.catalog import ROOT, CatalogError, Exercise, load_assignment, load_chapters
 from grader.cache import ResultCache
-from grader.report import by_chapter, solution_line
+from grader.report import solution_line
 from grader.results import ExerciseResult, TestResult
 from grader.solution import has_reference
 from grader.state import State
@@ -71,7 +72,8 @@ class Standing:
     @property
     def message(self) -> str:
         if self.state == "stale":
-            return f"{EXPLAINED['stale']}: {self.result.status}, {self.result.message}"
+            was = ", ".join(part for part in (self.result.status, self.result.message) if part)
+            return f"{EXPLAINED['stale']}: {was}"
         return EXPLAINED.get(self.state) or self.result.message
 
     @property
@@ -101,17 +103,16 @@ def progress(request: HttpRequest) -> HttpResponse:
     try:
         found = standings()
     except CatalogError as error:  # a teacher's awaitlings.toml that does not parse
-        return HttpResponse(escape(str(error)), status=500, content_type="text/plain")
+        return HttpResponse(str(error), status=500, content_type="text/plain")
     chapters = load_chapters()
     done = sum(s.state == "passed" for s in found)
     pending = [s for s in found if s.state != "passed"]
-    by_exercise = {s.exercise.id: s for s in found}
     tables = format_html_join(
         "\n",
         "<h2>Chapter {} · {}</h2>\n<table>{}</table>",
         (
-            (chapter, chapters.get(chapter, ""), _rows([by_exercise[r.exercise.id] for r in rs]))
-            for chapter, rs in by_chapter([s.result for s in found])
+            (chapter, chapters.get(chapter, ""), _rows(list(members)))
+            for chapter, members in groupby(found, key=lambda s: s.exercise.chapter)
         ),
     )
     if pending:
