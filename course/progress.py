@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
@@ -83,11 +82,11 @@ class Standing:
         return f"{score}/{self.exercise.points} points"
 
 
-def standings(root: Path = ROOT) -> list[Standing]:
-    """Every assigned exercise with its kept verdict, in course order."""
-    cache = ResultCache(root, None)  # as `python grader` keeps them, with no --test-timeout
+def standings(exercises: list[Exercise]) -> list[Standing]:
+    """Each of `exercises` with its kept verdict."""
+    cache = ResultCache(ROOT, None)  # as `python grader` keeps them, with no --test-timeout
     found = []
-    for exercise in load_assignment(root):
+    for exercise in exercises:
         result = cache.get(exercise, cache.key(exercise))
         if result is not None:
             found.append(Standing(exercise, result.status, result))
@@ -101,7 +100,7 @@ def standings(root: Path = ROOT) -> list[Standing]:
 def progress(request: HttpRequest) -> HttpResponse:
     """Every chapter's exercises, their states, and the next exercise with its README."""
     try:
-        found = standings()
+        found = standings(load_assignment(ROOT))
     except CatalogError as error:  # a teacher's awaitlings.toml that does not parse
         return HttpResponse(str(error), status=500, content_type="text/plain")
     chapters = load_chapters()
@@ -133,23 +132,23 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 def exercise_page(request: HttpRequest, exercise_id: str) -> HttpResponse:
     """One exercise: its state, why it fails, the hints seen, its README."""
-    standing = _find(exercise_id)
+    [standing] = standings([_assigned(exercise_id)])
     body = format_html("<p><a href='/'>← your progress</a></p>{}", _detail(standing))
     return _page(f"awaitlings: {standing.exercise.title}", body)
 
 
 def live_page(request: HttpRequest, exercise_id: str) -> FileResponse:
     """The page the latest `python grader live` of the exercise wrote."""
-    page = State(ROOT).live_page(_find(exercise_id).exercise)
+    page = State(ROOT).live_page(_assigned(exercise_id))
     if not page.is_file():
         raise Http404(f"no live run of {exercise_id} is kept")
     return FileResponse(page.open("rb"), content_type="text/html; charset=utf-8")
 
 
-def _find(exercise_id: str) -> Standing:
-    for standing in standings():
-        if standing.exercise.id == exercise_id:
-            return standing
+def _assigned(exercise_id: str) -> Exercise:
+    for exercise in load_assignment(ROOT):
+        if exercise.id == exercise_id:
+            return exercise
     raise Http404(f"no exercise {exercise_id} is assigned")
 
 

@@ -17,9 +17,7 @@ import contextlib
 import dataclasses
 import os
 import re
-import select
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -32,12 +30,11 @@ from course.catalog import Exercise, not_loaded
 from grader.sealed.sandbox import Sandbox
 from grader.sealed.scenario import Live, Scenario, load_scenario
 from grader.sealed.site import (
-    HOST,
     JudgeAPI,
     Reply,
     ServerDidNotStart,
     Site,
-    raw_reply,
+    leave_when,
     serve_course,
     together,
 )
@@ -262,26 +259,16 @@ def _leaving(site: Site, api: str, count: int) -> Callable[..., Reply]:
     to the fake API's `api` are in flight together: a Reply with the error LEFT. Bytes that
     come first are read on (a stream's head and first events); a whole answer, or a closed
     connection, before the calls are all in flight is the Reply; so is waiting past
-    LEAVE_WITHIN seconds, with an error saying so."""
+    LEAVE_WITHIN seconds, with an error saying so (see `leave_when`)."""
+
+    def all_in_flight() -> bool:
+        return site.api.records.in_flight[api] >= count
 
     def sender(client: object, method: str, path: str, json: object) -> Reply:
         started = time.perf_counter()
-        port = int(site.url.rsplit(":", 1)[1])
-        received = b""
-        with socket.create_connection((HOST, port), timeout=LEAVE_WITHIN) as visitor:
-            visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
-            while site.api.records.in_flight[api] < count:
-                if time.perf_counter() - started > LEAVE_WITHIN:
-                    late = (
-                        f"not all {count} calls to {api} were in flight within {LEAVE_WITHIN:g} s"
-                    )
-                    return Reply(None, received, late, started, time.perf_counter())
-                if select.select([visitor], [], [], 0.01)[0]:
-                    more = visitor.recv(65536)
-                    received += more
-                    if not more or _whole(received):
-                        return raw_reply(received, started)
-        return Reply(None, b"", LEFT, started, time.perf_counter())
+        waiting_for = f"not all {count} calls to {api} were in flight"
+        reply = leave_when(site.url, path, all_in_flight, waiting_for, LEAVE_WITHIN, _whole)
+        return reply or Reply(None, b"", LEFT, started, time.perf_counter())
 
     return sender
 

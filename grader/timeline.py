@@ -148,8 +148,12 @@ def in_flight_at(run: Run, moment: float) -> int:
 
 def _in_flight(run: Run, scale: float, width: int, top: int) -> str:
     """Calls in flight, on the same height for both versions (`top`)."""
-    counts = [in_flight_at(run, (column + 0.5) * scale / width) for column in range(width)]
-    return _spark(counts, top) + f"  up to {run.peak_in_flight}"
+    return _spark(in_flight_over_time(run, scale, width), top) + f"  up to {run.peak_in_flight}"
+
+
+def in_flight_over_time(run: Run, scale: float, steps: int) -> list[int]:
+    """The calls to the fake API in flight, per step of time (at the middle of each)."""
+    return [in_flight_at(run, (step + 0.5) * scale / steps) for step in range(steps)]
 
 
 def _worker_threads(run: Run, scale: float, width: int) -> str:
@@ -219,8 +223,7 @@ def _rows_below(run: Run, scale: float) -> list[tuple[str, list[int], int]]:
     """The rows under the lanes: (label, a count per step of time, the top of its scale)."""
     rows = []
     if run.calls:
-        moments = [(step + 0.5) * scale / STEPS for step in range(STEPS)]
-        counts = [in_flight_at(run, moment) for moment in moments]
+        counts = in_flight_over_time(run, scale, STEPS)
         rows.append(("API", counts, max(max(counts), 1)))
     if any(sample.threads for sample in run.samples):
         threads = threads_over_time(run, scale, STEPS)
@@ -231,7 +234,8 @@ def _rows_below(run: Run, scale: float) -> list[tuple[str, list[int], int]]:
 def _chart(run: Run, scale: float) -> str:
     if run.failed:
         return f"<h2>{run.version}</h2><p>{html.escape(run.failed)}</p>"
-    height = LANE * (len(run.visits) + 2 + len(_rows_below(run, scale))) + 30
+    below_lanes = _rows_below(run, scale)
+    height = LANE * (len(run.visits) + 2 + len(below_lanes)) + 30
 
     def x(seconds: float) -> float:
         return LEFT + seconds / scale * CHART
@@ -271,7 +275,7 @@ def _chart(run: Run, scale: float) -> str:
                 f"in {html.escape(visit.blocked_at)}</text>"
             )
     below = 10 + len(run.visits) * LANE
-    for label, counts, top in _rows_below(run, scale):
+    for label, counts, top in below_lanes:
         shapes.append(f'<text x="0" y="{below + LANE - 6}">{label}</text>')
         for column, count in enumerate(counts):
             if count:

@@ -424,20 +424,28 @@ def read_until(
                 if not more:
                     break
                 received += more
-                reply = raw_reply(received, started)
+                reply = _raw_reply(received, started)
                 if b"\r\n\r\n" in received and enough(reply.body):
                     return reply
-    reply = raw_reply(received, started)
+    reply = _raw_reply(received, started)
     error = f"{waiting_for} within {timeout:g} s (read: {reply.body[:200]!r})"
     return dataclasses.replace(reply, error=error)
 
 
 def leave_when(
-    url: str, path: str, ready: Callable[[], bool], waiting_for: str, timeout: float
+    url: str,
+    path: str,
+    ready: Callable[[], bool],
+    waiting_for: str,
+    timeout: float,
+    whole: Callable[[bytes], bool] = lambda received: True,
 ) -> Reply | None:
     """A visitor who asks `url` for `path` and leaves as soon as `ready()`: None once left.
     A Reply instead when the server answered first, or when `ready()` did not come true
-    within `timeout` seconds (an error Reply starting with `waiting_for`).
+    within `timeout` seconds (an error Reply starting with `waiting_for`). By default any
+    bytes of an answer are an answer; with `whole`, the visitor reads on until `whole(bytes
+    read)` says they hold one (a stream's head and first events do not) or the connection
+    closes.
 
     Unlike `curl --max-time`, the moment of leaving does not race the server's
     start on a loaded machine: the visitor leaves at the step of the view it
@@ -445,6 +453,7 @@ def leave_when(
     """
     port = int(url.rsplit(":", 1)[1])
     started = time.perf_counter()
+    received = b""
     with socket.create_connection((HOST, port), timeout=timeout) as visitor:
         visitor.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
         while not ready():
@@ -452,11 +461,14 @@ def leave_when(
                 error = f"{waiting_for} within {timeout:g} s"
                 return Reply(None, b"", error, started, time.perf_counter())
             if select.select([visitor], [], [], 0.01)[0]:
-                return raw_reply(visitor.recv(MAX_BODY), started)
+                more = visitor.recv(MAX_BODY)
+                received += more
+                if not more or whole(received):
+                    return _raw_reply(received, started)
     return None
 
 
-def raw_reply(received: bytes, started: float) -> Reply:
+def _raw_reply(received: bytes, started: float) -> Reply:
     """What a raw HTTP/1.1 answer's first bytes say: its status and the body read so far."""
     if not received:
         return Reply(None, b"", "the server closed the connection", started, time.perf_counter())
