@@ -228,7 +228,11 @@ def supervise(channel: socket.socket, pid: int) -> None:
                 if not message:
                     raise BrokenPipeError("the grader closed its end")
                 if json.loads(message).get("end"):
-                    send(channel, {"ended": kill_session(pid)})
+                    code = kill_session(pid)
+                    if watched is not None:  # closed before the grader hears: the run
+                        os.close(watched)  # leaves nothing open in the worker once it has
+                        watched = None
+                    send(channel, {"ended": code})
                     return
     finally:
         if watched is not None:

@@ -274,8 +274,10 @@ def test_a_run_past_its_limit_stops_the_server_and_says_so(solved: Course, monke
     report = live.run_live(solved.path, load_exercise(solved.path / "exercises" / EX03), 10)
 
     shipped = report.runs[1]
-    assert shipped.stopped_after is not None and 1.0 <= shipped.stopped_after < 5
-    assert [visit.error for visit in shipped.visits].count(live.STOPPED) == 10 - len(shipped.done)
+    errors = [visit.error for visit in shipped.visits]
+    assert shipped.stopped_after is not None, (shipped.failed, errors)
+    assert 1.0 <= shipped.stopped_after < 5
+    assert errors.count(live.STOPPED) == 10 - len(shipped.done)
     assert len(shipped.done) < 10
     assert f"the shipped one had answered {len(shipped.done)} of 10 requests" in report.verdict
 

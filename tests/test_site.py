@@ -9,6 +9,8 @@ ends; only the caller leaving does.
 """
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,8 +19,16 @@ import httpx
 import pytest
 
 from course.fake_api import Behaviour
+from grader.run import OutputTail
 from grader.sealed.scenario import most_at_once
-from grader.sealed.site import FIRST_PORT, HOST, JudgeAPI, free_port
+from grader.sealed.site import (
+    FIRST_PORT,
+    HOST,
+    JudgeAPI,
+    ServerDidNotStart,
+    _wait_until_listening,
+    free_port,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -30,6 +40,20 @@ def wait_for_call(api: JudgeAPI) -> None:
     while api.records.calls[PATH] == 0:
         assert time.monotonic() < deadline, "the call never reached the fake API"
         time.sleep(0.01)
+
+
+def test_a_port_another_process_listens_on_is_not_taken_for_the_server_s() -> None:
+    # The server lost its port to another process (here: this one), and exits once it fails
+    # to bind: that is a server that did not start, not one that listens.
+    port = free_port()
+    with socket.create_server((HOST, port)):
+        server = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(1); print('address already in use')"],
+            stdout=subprocess.PIPE,
+        )
+        with pytest.raises(ServerDidNotStart, match="address already in use"):
+            _wait_until_listening(port, server, server.pid, OutputTail(server.stdout))
+        server.wait()
 
 
 def test_free_ports_lie_below_the_ephemeral_range_and_are_never_offered_twice() -> None:

@@ -26,6 +26,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -624,7 +625,7 @@ def serve_course(
         output = OutputTail(process.stdout)
         try:
             pid = server_pid(sandbox, process.pid)
-            _wait_until_listening(port, process, output)
+            _wait_until_listening(port, process, pid, output)
         except ServerDidNotStart:
             sandbox.end(process)
             # another process bound the port first: not the learner's doing, try another
@@ -641,17 +642,39 @@ def serve_course(
         sandbox.end(process)
 
 
-def _wait_until_listening(port: int, process, output: OutputTail) -> None:
+def _wait_until_listening(port: int, process, pid: int, output: OutputTail) -> None:
+    """Until the server `pid` listens on `port`. A listener of another process's there (it
+    bound the port after `free_port` offered it) is not taken for ours: uvicorn binds only
+    once Django is set up, a second or more, and then exits, the address in use."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServerDidNotStart(f"the course's server exited at start: {output.text()[-500:]}")
         with socket.socket() as probe:
             probe.settimeout(0.5)
-            if probe.connect_ex((HOST, port)) == 0:
+            if probe.connect_ex((HOST, port)) == 0 and _listener_of(port, pid) in (pid, None):
                 return
         time.sleep(0.05)
     raise ServerDidNotStart(f"the course's server did not listen within {START_TIMEOUT:g} s")
+
+
+def _listener_of(port: int, likely: int) -> int | None:
+    """The pid of the process listening on HOST:`port` now (`likely`'s is looked at first),
+    from the kernel's table of TCP sockets and the processes' descriptors; None when /proc
+    cannot tell (another user's)."""
+    address = f"{int.from_bytes(socket.inet_aton(HOST), sys.byteorder):08X}:{port:04X}"
+    try:
+        rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    except OSError:
+        return None
+    inodes = {f"socket:[{row[9]}]" for row in rows if row[1] == address and row[3] == "0A"}
+    for pid in [str(likely), *filter(str.isdigit, os.listdir("/proc"))]:
+        with contextlib.suppress(OSError):
+            for descriptor in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/{pid}/fd/{descriptor}") in inodes:
+                        return int(pid)
+    return None
 
 
 class ServerDidNotStart(Exception):
