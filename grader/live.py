@@ -55,6 +55,12 @@ STAMPED = "grader.livestamp:application"  # the course, its views saying when th
 BEGAN, RETURNED = "x-awaitlings-began", "x-awaitlings-returned"  # the headers they say it in
 
 FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in ')
+# A loop stack's frames that say what it was doing: importing a module for the first time
+# (every server pays that once, on the first request that needs it), or building a new httpx
+# client's TLS context (each `httpx.AsyncClient()` reads and parses its CA bundle: tens of
+# milliseconds of CPU on the loop, encode/httpx#2298 and #3627).
+IMPORTING = '"<frozen importlib._bootstrap>"'
+TLS = " in create_ssl_context\n"
 # The line that starts each thread's stack in a faulthandler dump.
 THREAD = re.compile(
     r"^(?:Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$", re.MULTILINE
@@ -95,6 +101,7 @@ class Sample:
     loop: str
     threads: list[str]
     waiting: bool = False  # the loop's thread sat in a system call then (not running code)
+    tls: bool = False  # the loop was building a new httpx client's TLS context then
     held: bool = False  # part of a stretch the loop spent in the view's files: see `_held`
 
 
@@ -396,16 +403,22 @@ def _samples(
     """The looks, each told where the loop and the threads were (see `_held`)."""
     text = dumps.read_bytes() if dumps.is_file() else b""
     ends = [mark[1] for mark in marks[1:]] + [len(text)]
-    samples = [
-        Sample(
-            round(at - zero, 3),
-            *_where(text[size:end].decode(errors="replace"), learner_files),
-            waiting=waiting,
-        )
-        for (at, size, _threads, waiting), end in zip(marks, ends, strict=True)
-    ]
+    samples = []
+    for (at, size, _threads, waiting), end in zip(marks, ends, strict=True):
+        dump = text[size:end].decode(errors="replace")
+        loop, threads = _where(dump, learner_files)
+        stack = _loop_stack(dump)
+        if IMPORTING in stack:  # a module's first import, paid once by any server
+            loop = ""
+        samples.append(Sample(round(at - zero, 3), loop, threads, waiting, tls=TLS in stack))
     _held(samples)
     return samples
+
+
+def _loop_stack(dump: str) -> str:
+    """The event loop's thread's stack in a dump: the last one listed (see `_where`)."""
+    starts = list(THREAD.finditer(dump))
+    return dump[starts[-1].end() :] if starts else ""
 
 
 def _held(samples: list[Sample]) -> None:
@@ -468,6 +481,13 @@ def verdict(report: LiveReport) -> str:
                 f"{len(held) * SAMPLE:.1f} s of {run.seconds:.1f} s ({places}): meanwhile, no "
                 "other request moved"
             )
+            if tls := sum(sample.tls for sample in held):
+                said += (
+                    f"; {tls * SAMPLE:.1f} s of it building new httpx clients' TLS contexts: "
+                    "each `httpx.AsyncClient()` reads and parses its CA bundle on the loop "
+                    "(encode/httpx#2298). A context made once, at import, and handed to each "
+                    "client as `verify=` (httpx's SSL guide) is built once"
+                )
     if report.as_shipped:
         said += ". Your files are still as shipped: solve the exercise, then look again"
     return said
