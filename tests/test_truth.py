@@ -80,7 +80,7 @@ BLOCKING_SLEEP = "/blocking_sleep/"
 ASYNC_HTTP_CLIENT = "/async_http_client/"
 SYNC_VIEW = "/sync_view_holds_a_thread/"
 REGISTER = "/dont_async_everything/"
-HEALTH = "/health/"  # the course's health check, served on the event loop
+HEALTH = "/health/"  # the course's health check: a plain def, run in a worker thread
 PARCELS = ["A1", "B2", "C3"]  # exercise 15's own example: /legacy_sdk/?ids=A1,B2,C3
 TRACKING = f"/legacy_sdk/?ids={','.join(PARCELS)}"
 ANOTHER_PARCEL = "/legacy_sdk/?ids=Z9"

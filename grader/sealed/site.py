@@ -652,7 +652,7 @@ def _wait_until_listening(port: int, process, pid: int, output: OutputTail) -> N
             raise ServerDidNotStart(f"the course's server exited at start: {output.text()[-500:]}")
         with socket.socket() as probe:
             probe.settimeout(0.5)
-            if probe.connect_ex((HOST, port)) == 0 and _listener_of(port, pid) in (pid, None):
+            if probe.connect_ex((HOST, port)) == 0 and _ours(_listener_of(port, pid), process):
                 return
         time.sleep(0.05)
     raise ServerDidNotStart(f"the course's server did not listen within {START_TIMEOUT:g} s")
@@ -675,6 +675,19 @@ def _listener_of(port: int, likely: int) -> int | None:
                     if os.readlink(f"/proc/{pid}/fd/{descriptor}") in inodes:
                         return int(pid)
     return None
+
+
+def _ours(listener: int | None, process: subprocess.Popen[bytes]) -> bool:
+    """Whether `listener` is the process started or one of its descendants (a sandbox's
+    namespace puts the server below it); True when /proc could not tell."""
+    while listener is not None and listener > 1:
+        if listener == process.pid:
+            return True
+        try:
+            listener = int(Path(f"/proc/{listener}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False  # it ended meanwhile: the next look tells
+    return listener is None
 
 
 class ServerDidNotStart(Exception):
