@@ -10,6 +10,8 @@ import os
 
 import httpx
 
+from course.clients import TLS
+
 API = os.environ.get("AWAITLINGS_API", "https://dashboard.example")
 WEATHER_URL = f"{API}/weather"
 NEWS_URL = f"{API}/news"
@@ -17,7 +19,7 @@ STOCKS_URL = f"{API}/stocks"
 
 
 async def fetch_json(url: str) -> dict:
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(timeout=10, verify=TLS) as client:
         response = await client.get(url)
         response.raise_for_status()
         return response.json()

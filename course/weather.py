@@ -11,13 +11,15 @@ import os
 
 import httpx
 
+from course.clients import TLS
+
 API = os.environ.get("AWAITLINGS_API", "https://weather.example")
 FORECAST_URL = f"{API}/forecast"
 
 
 async def fetch_forecast() -> dict:
     """Ask the weather API for today's forecast. Slow: it goes over the network."""
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(timeout=10, verify=TLS) as client:
         response = await client.get(FORECAST_URL)
         response.raise_for_status()
         return response.json()
