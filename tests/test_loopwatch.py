@@ -353,6 +353,27 @@ def test_syscalls_are_named_by_machine_and_unknown_numbers_by_number() -> None:
     assert "0.50 s in syscall 999 (a blocking call)" in str(report.blocking(1))
 
 
+@pytest.mark.parametrize(
+    ("blocked", "for_good"),
+    [
+        ({"clock_nanosleep": 0.1}, True),  # time.sleep: a wait that only grows
+        ({"poll": 0.06, "recvfrom": 0.05}, True),  # a sync client: together past the limit
+        ({"poll": 0.09}, False),
+        ({"epoll_wait": 5.0}, False),  # waiting for work
+        ({"futex": 0.5}, False),  # a futex's episode may yet be told another kind
+        ({"futex (short waits)": 0.5, "poll": 0.05}, False),
+    ],
+)
+def test_a_loop_is_blocked_for_good_once_its_named_waits_reach_the_limit(
+    blocked: dict[str, float], for_good: bool
+) -> None:
+    report = LoopReport(10, 0.0, 1.0, blocked)
+
+    assert report.blocked_for_good(1) is for_good
+    if for_good:  # what a check ends its wait on, the verdict says too
+        assert report.blocking(1) is not None
+
+
 def test_waits_in_heap_futexes_count_by_episode() -> None:
     """Looks at waits in heap futexes back to back (any address) are one episode, counted when
     it lasts 0.05 s or longer; shorter ones, between idle looks, once they add up to 0.2 s."""

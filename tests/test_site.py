@@ -121,6 +121,23 @@ def test_calls_gathered_overlap_however_late_each_comes() -> None:
     assert most_at_once(api.records.times[PATH]) == 3
 
 
+def test_a_gathering_that_cannot_meet_any_more_lets_its_calls_go_at_once() -> None:
+    # A server whose loop blocked for good sends no other call (`at_once_watched`).
+    futile = threading.Event()
+    with (
+        JudgeAPI(Behaviour(latency=0)) as api,
+        api.gathering(PATH, 3, 40, futile.is_set),
+        httpx.Client(base_url=api.url, timeout=30) as client,
+    ):
+        threading.Timer(0.3, futile.set).start()
+        started = time.monotonic()
+        status = client.get(PATH).status_code
+        waited = time.monotonic() - started
+
+    assert status == 200
+    assert waited < 30, "the call waited out the gathering's 40 s"
+
+
 def test_calls_made_one_after_another_meet_nobody_and_wait_once() -> None:
     with JudgeAPI(Behaviour(latency=0)) as api, api.gathering(PATH, 3, timeout=0.5):
         with httpx.Client(base_url=api.url, timeout=30) as client:

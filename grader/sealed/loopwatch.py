@@ -383,6 +383,14 @@ class LoopReport:
         }
         return dict(sorted(found.items(), key=lambda item: -item[1]))
 
+    def blocked_for_good(self, requests: int) -> bool:
+        """Whether `blocking()` says the loop blocked whatever it does from now on: its waits
+        in named syscalls (a futex's kind may still change) already reach BLOCKED_LIMIT, and
+        they only grow. A check that waits for something a blocked loop cannot do (calls
+        meeting) need not wait any longer."""
+        final = [s for name, s in self.waits(requests).items() if not name.startswith(LOCK)]
+        return sum(final) >= BLOCKED_LIMIT
+
     def allowance(self, requests: int, api_calls: int = 0) -> float:
         """The CPU time a healthy loop thread may use for `requests` making `api_calls`."""
         return requests * CPU_PER_REQUEST + api_calls * CPU_PER_API_CALL

@@ -161,13 +161,16 @@ def at_once_watched(
 ) -> tuple[list[Reply], list[str]]:
     """Send `count` requests at once while LoopWatch watches the server: the replies, and the
     problems `watched` finds. With `gather` (an API path), its calls meet there first
-    (`JudgeAPI.gathering`): side by side, they all overlap however loaded the machine is."""
+    (`JudgeAPI.gathering`): side by side, they all overlap however loaded the machine is. A
+    loop blocked for good lets no other call come: they stop waiting then, not after GATHER."""
     warm_up(site, method, path)
     records = site.api.records
     before = records.total(records.calls)  # counted as each call starts: no race with answers
-    gathered = site.api.gathering(gather, count, GATHER) if gather else contextlib.nullcontext()
-    with gathered, LoopWatch(site.pid) as watch:
-        _seconds, replies = site.at_once(count, method, path)
+    with LoopWatch(site.pid) as watch:
+        futile = lambda: watch.report().blocked_for_good(count)  # noqa: E731
+        gathered = site.api.gathering(gather, count, GATHER, futile) if gather else None
+        with gathered or contextlib.nullcontext():
+            _seconds, replies = site.at_once(count, method, path)
     api_calls = records.total(records.calls) - before
     return replies, watched(watch.report(), count, api_calls)
 

@@ -242,9 +242,12 @@ class JudgeAPI:
             yield
 
     @contextlib.contextmanager
-    def gathering(self, path: str, count: int, timeout: float) -> Iterator[None]:
+    def gathering(
+        self, path: str, count: int, timeout: float, futile: Callable[[], bool] = lambda: False
+    ) -> Iterator[None]:
         """Calls to `path` wait, unanswered, until `count` of them are in flight together, or
-        `timeout` seconds have passed; from then on, none waits.
+        `timeout` seconds have passed, or `futile()` says they cannot all come; from then on,
+        none waits.
 
         A rendezvous: requests sent at once reach a loaded server over a second
         apart at times, and calls answered after a fixed latency would then not
@@ -255,7 +258,11 @@ class JudgeAPI:
         deadline = time.monotonic() + timeout
 
         def waiting() -> bool:
-            return self.records.in_flight[path] < count and time.monotonic() < deadline
+            return (
+                self.records.in_flight[path] < count
+                and time.monotonic() < deadline
+                and not futile()
+            )
 
         with self._held_while(path, waiting):
             yield
