@@ -83,8 +83,10 @@ def green(repo: Path, mutations: list[Mutation]) -> dict[tuple[str, ...], str]:
     found = {}
     for tests in dict.fromkeys(tuple(m.tests) for m in mutations):
         done = pytest(repo, list(tests))
-        last = (done.stdout.strip().splitlines() or ["no output"])[-1]
-        found[tests] = "" if done.returncode == 0 else f"they fail unmutated ({last[:80]})"
+        lines = done.stdout.strip().splitlines() or ["no output"]
+        failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+        why = " · ".join([*failed[:1], lines[-1]])  # which test, and the count
+        found[tests] = "" if done.returncode == 0 else f"they fail unmutated ({why[:200]})"
     return found
 
 

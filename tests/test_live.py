@@ -280,7 +280,7 @@ def test_live_draws_yours_beside_the_shipped_view_and_writes_the_page(
     assert "the shipped one needed" in done.stdout
     assert "held waiting in the shipped code for about" in done.stdout
     assert SLEEP_LINE in done.stdout
-    assert "held in your code" not in done.stdout
+    assert "While your view served them" not in done.stdout  # its loop was never held
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 2 and html.count('class="view"') == 8
     assert "<script" not in html and "src=" not in html and "href=" not in html  # one file
