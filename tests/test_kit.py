@@ -147,8 +147,10 @@ def test_the_feedback_workflow_says_it_is_feedback_not_the_grade():
 
 def test_the_maintainers_ci_runs_the_readme_test_command_on_each_line():
     job = load_yaml(WORKFLOWS / "ci.yml")["jobs"]["tests"]
-    command = next(step["run"] for step in job["steps"] if "README" in step.get("name", ""))
+    step = next(step for step in job["steps"] if "README" in step.get("name", ""))
+    command = step["run"]
     test_command = command.strip().splitlines()[-1]
+    assert step["env"]["AWAITLINGS_BROWSER_REQUIRED"] == "1"  # the page's browser tests run
     assert f"\n{test_command}\n" in README
     assert job["strategy"]["matrix"] == {
         "python": ["3.11", "3.13"],
