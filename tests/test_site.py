@@ -28,6 +28,7 @@ from grader.sealed.site import (
     ServerDidNotStart,
     _wait_until_listening,
     free_port,
+    together,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -54,6 +55,19 @@ def test_a_port_another_process_listens_on_is_not_taken_for_the_server_s() -> No
         with pytest.raises(ServerDidNotStart, match="address already in use"):
             _wait_until_listening(port, server, server.pid, OutputTail(server.stdout))
         server.wait()
+
+
+def test_a_visitor_whose_connection_fails_gets_a_reply_naming_the_error() -> None:
+    # A raw visitor's socket (`leave_when`) raises when the server resets it: the reply says
+    # so, not that no reply came within a minute.
+    def reset(client: object, method: str, path: str, json: object) -> None:
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    _seconds, replies = together(httpx.Client, [("GET", PATH)] * 2, sender=reset)
+
+    assert [reply.error for reply in replies] == [
+        "ConnectionResetError: [Errno 104] Connection reset by peer"
+    ] * 2
 
 
 def test_free_ports_lie_below_the_ephemeral_range_and_are_never_offered_twice() -> None:

@@ -528,7 +528,8 @@ def together(
 
     Each thread opens its client first; a barrier then lets them all go.
     Returns (seconds until the last reply, replies in the order of `requests`);
-    a request with no reply within a minute gets a Reply saying so.
+    a request with no reply within a minute gets a Reply saying so, and one whose
+    sender raised, a Reply naming the error.
     """
     go = threading.Barrier(len(requests) + 1, timeout=START_TIMEOUT)
     replies: dict[int, Reply] = {}
@@ -536,7 +537,12 @@ def together(
     def one(index: int, method: str, path: str) -> None:
         with client_factory() as client:
             go.wait()
-            replies[index] = sender(client, method, path, json)
+            started = time.perf_counter()
+            try:
+                replies[index] = sender(client, method, path, json)
+            except OSError as error:  # a raw visitor's socket: reset, refused
+                error_text = f"{type(error).__name__}: {error}"
+                replies[index] = Reply(None, b"", error_text, started, time.perf_counter())
 
     threads = [
         threading.Thread(target=one, args=(index, *request), daemon=True)
