@@ -311,7 +311,8 @@ def test_visitors_who_leave_see_yours_abandon_its_calls_and_the_shipped_one_answ
     assert done.returncode == 0, done.stderr
     yours, shipped = json.loads(done.stdout)["runs"]
     for run in yours, shipped:
-        assert [visit["left"] for visit in run["visits"]] == [True] * 3
+        errors = [visit["error"] for visit in run["visits"]]
+        assert [visit["left"] for visit in run["visits"]] == [True] * 3, (run["version"], errors)
         assert run["peak_in_flight"] == 3  # they left once all three calls were in flight
     assert (yours["abandoned"], yours["for_nobody"]) == (3, 0)
     assert (shipped["abandoned"], shipped["for_nobody"]) == (0, 3)
