@@ -54,21 +54,28 @@ def test_a_loop_outside_the_learners_files_is_not_named():
     assert live._where(idle, FILES) == ("", ["exercises/ex05/views.py:12"])
 
 
+def samples_of(tmp_path: Path, looks: list[str], waiting: list[bool] | None = None) -> list[Sample]:
+    """`live._samples` of `looks` taken a tenth of a second apart from 10.0 (each look's loop
+    waiting in a system call as `waiting` says; by default none)."""
+    dumps = tmp_path / "stacks.txt"
+    dumps.write_text("".join(looks))
+    sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
+    waiting = waiting or [False] * len(looks)
+    marks = [
+        (10.0 + index / 10, size, 7, sat)
+        for index, (size, sat) in enumerate(zip(sizes, waiting, strict=True))
+    ]
+    return live._samples(dumps, marks, 10.0, FILES)
+
+
 def test_the_loop_was_held_where_it_sat_in_the_views_code_or_ran_it_for_three_looks(
     tmp_path: Path,
 ):
     idle = DUMP.replace('/srv/course/exercises/ex05/views.py", line 18', '/lib/x.py", line 1')
     looks = [DUMP, idle, DUMP, DUMP, idle, DUMP, DUMP, DUMP, idle]
     waiting = [True, False, True, False, False, False, False, False, False]
-    dumps = tmp_path / "stacks.txt"
-    dumps.write_text("".join(looks))
-    sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
-    marks = [
-        (10.0 + index / 10, size, 7, sat)
-        for index, (size, sat) in enumerate(zip(sizes, waiting, strict=True))
-    ]
 
-    samples = live._samples(dumps, marks, 10.0, FILES)
+    samples = samples_of(tmp_path, looks, waiting)
 
     assert [sample.at for sample in samples] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
     assert [bool(sample.loop) for sample in samples] == [1, 0, 1, 1, 0, 1, 1, 1, 0]
@@ -79,13 +86,8 @@ def test_the_loop_was_held_where_it_sat_in_the_views_code_or_ran_it_for_three_lo
 
 def test_two_looks_of_the_loop_running_the_views_code_are_not_held(tmp_path: Path):
     idle = DUMP.replace('/srv/course/exercises/ex05/views.py", line 18', '/lib/x.py", line 1')
-    looks = [idle, DUMP, DUMP, idle]
-    dumps = tmp_path / "stacks.txt"
-    dumps.write_text("".join(looks))
-    sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
-    marks = [(10.0 + index / 10, size, 7, False) for index, size in enumerate(sizes)]
 
-    assert not any(sample.held for sample in live._samples(dumps, marks, 10.0, FILES))
+    assert not any(sample.held for sample in samples_of(tmp_path, [idle, DUMP, DUMP, idle]))
 
 
 # Seen under `grader live 5` (the solution, no first request before the visitors): the loop
@@ -101,14 +103,6 @@ TLS_CONTEXT = DUMP.replace(
     '  File "/usr/lib/python3.11/ssl.py", line 770 in create_default_context\n'
     '  File "/venv/site-packages/httpx/_config.py", line 40 in create_ssl_context\n',
 )
-
-
-def samples_of(tmp_path: Path, looks: list[str]) -> list[Sample]:
-    dumps = tmp_path / "stacks.txt"
-    dumps.write_text("".join(looks))
-    sizes = [sum(len(look) for look in looks[:index]) for index in range(len(looks))]
-    marks = [(10.0 + index / 10, size, 7, False) for index, size in enumerate(sizes)]
-    return live._samples(dumps, marks, 10.0, FILES)
 
 
 def test_a_loop_importing_a_module_the_first_time_is_not_held_in_the_view(tmp_path: Path):

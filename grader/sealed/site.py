@@ -692,14 +692,15 @@ def _listener_of(port: int, likely: int) -> int | None:
 
 def _ours(listener: int | None, process: subprocess.Popen[bytes]) -> bool:
     """Whether `listener` is the process started or one of its descendants (a sandbox's
-    namespace puts the server below it); True when /proc could not tell."""
+    namespace puts the server below it); True when /proc could not tell whose the listener
+    is, False when a process on the way up ended meanwhile (the next look tells)."""
     while listener is not None and listener > 1:
         if listener == process.pid:
             return True
         try:
             listener = int(Path(f"/proc/{listener}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
-            return False  # it ended meanwhile: the next look tells
+            return False
     return listener is None
 
 
